@@ -1,0 +1,166 @@
+"""`python -m stageguide` / `stageguide`: score a respondent and check quiz files from a terminal.
+
+Exit codes: 0 success, 2 bad input (the message goes to stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .core import AnswerError, Quiz, QuizError, Result, decode, encode, score
+from .core.spec import json_schema
+from .quizfile import read_quiz
+from .report import render_result
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+class UsageError(Exception):
+    """Bad command-line input that is not about the answers themselves."""
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    stdin = stdin if stdin is not None else sys.stdin
+    try:
+        return int(args.run(args, stdin))
+    except (AnswerError, UsageError) as error:
+        print(f"stageguide: error: {error}", file=sys.stderr)
+    except QuizError as error:
+        print(f"stageguide: error: {error}", file=sys.stderr)
+    except BrokenPipeError:  # e.g. `stageguide score … | head`
+        return EXIT_OK
+    return EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stageguide", description="Score a staged self-assessment and check quiz files.")
+    parser.add_argument("--version", action="version", version=f"stageguide {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    scoring = sub.add_parser(
+        "score",
+        help="score one respondent",
+        description="Score one respondent. Give the answers as arguments (5 4 3 … or 543…), "
+        "as a share code or link, or on standard input.",
+    )
+    scoring.add_argument("answers", nargs="*", help="answers in statement order, or one share code/link")
+    scoring.add_argument("--code", help="a share code or share link")
+    scoring.add_argument("--quiz", type=Path, help="quiz file (default: the single quiz/*.yml)")
+    scoring.add_argument("--json", action="store_true", help="print the result as JSON")
+    scoring.set_defaults(run=_run_score)
+
+    check = sub.add_parser("check", help="validate quiz files and print every problem")
+    check.add_argument("paths", nargs="*", type=Path, help="quiz files (default: quiz/*.yml)")
+    check.add_argument("--docs", type=Path, help="docs folder for the stage pages (default: ./docs if it exists)")
+    check.set_defaults(run=_run_check)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of quiz files")
+    schema.set_defaults(run=_run_schema)
+    return parser
+
+
+def default_quiz_paths() -> list[Path]:
+    folder = Path("quiz")
+    return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
+
+
+def _resolve_quiz(path: Path | None) -> Quiz:
+    if path is not None:
+        return read_quiz(path)
+    found = default_quiz_paths()
+    if len(found) == 1:
+        return read_quiz(found[0])
+    if not found:
+        raise UsageError("no quiz file found in ./quiz; name one with --quiz PATH")
+    names = ", ".join(str(p) for p in found)
+    raise UsageError(f"several quiz files found ({names}); name one with --quiz PATH")
+
+
+def parse_answers(quiz: Quiz, text: str) -> tuple[list[int] | None, str | None]:
+    """Split typed input into answers, or recognise it as a share code: (answers, code)."""
+    tokens = text.replace(",", " ").split()
+    if not tokens:
+        raise UsageError("no answers given; pass them as arguments, with --code, or on standard input")
+    if len(tokens) == 1:
+        token = tokens[0]
+        if not token.lstrip("-").isdigit():
+            return None, token
+        if len(token) == len(quiz.statements) > 1:
+            return [int(ch) for ch in token], None
+    answers = []
+    for number, token in enumerate(tokens, start=1):
+        try:
+            answers.append(int(token))
+        except ValueError:
+            raise AnswerError(f"answer {number}: {token!r} is not a whole number") from None
+    return answers, None
+
+
+def _run_score(args: argparse.Namespace, stdin: TextIO) -> int:
+    quiz = _resolve_quiz(args.quiz)
+    if args.code and args.answers:
+        raise UsageError("give either answers or --code, not both")
+    if args.code:
+        answers, code = None, args.code
+    elif args.answers:
+        answers, code = parse_answers(quiz, " ".join(args.answers))
+    elif stdin.isatty():
+        raise UsageError("no answers given; pass them as arguments, with --code, or on standard input")
+    else:
+        answers, code = parse_answers(quiz, stdin.read())
+    group = name = None
+    if code is not None:
+        share = decode(quiz, code)
+        answers, group, name = list(share.answers), share.group, share.name
+    result = score(quiz, answers)
+    _print_result(result, encode(quiz, result.answers, group, name), args.json)
+    return EXIT_OK
+
+
+def _print_result(result: Result, code: str, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({**result.to_dict(), "share_code": code}, indent=2, ensure_ascii=False))
+    else:
+        print(render_result(result, code))
+
+
+def _run_check(args: argparse.Namespace, stdin: TextIO) -> int:
+    paths = args.paths or default_quiz_paths()
+    if not paths:
+        raise UsageError("no quiz files given and none found in ./quiz")
+    docs = args.docs
+    if docs is None and not args.paths and Path("docs").is_dir():
+        docs = Path("docs")  # the site's own quiz files link into the site's own guide
+    failed = 0
+    for path in paths:
+        try:
+            quiz = read_quiz(path)
+            missing = [s for s in quiz.stages if docs is not None and not (docs / s.page).is_file()]
+            if missing:
+                for index, stage in enumerate(quiz.stages):
+                    if stage in missing:
+                        print(f"{path}: stages[{index}].page: {stage.page!r} is not a page in {docs}/", file=sys.stderr)
+                failed += 1
+                continue
+        except QuizError as error:
+            print(error, file=sys.stderr)
+            failed += 1
+            continue
+        print(
+            f"ok: {path} ({quiz.id} v{quiz.version}: {len(quiz.statements)} statements, "
+            f"{len(quiz.dimensions)} dimensions, {len(quiz.stages)} stages)"
+        )
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _run_schema(args: argparse.Namespace, stdin: TextIO) -> int:
+    print(json.dumps(json_schema(), indent=2))
+    return EXIT_OK

@@ -1,0 +1,92 @@
+"""The request/response surface that the browser worker and the parity harness call.
+
+Requests arrive as a kind and a JSON text and leave as JSON text, so that no
+visitor input is ever pasted into Python source and no proxy objects leak
+between JavaScript and Python. Every reply is ``{"ok": true, "data": …}`` or
+``{"ok": false, "error": {"kind": …, "message": …}}``; the caller never sees a
+Python traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from . import sharecode
+from .errors import AnswerError, QuizError
+from .model import Quiz, load_quiz
+from .scoring import score
+
+Handler = Callable[[Quiz, dict[str, Any]], Any]
+
+_quizzes: dict[str, Quiz] = {}
+
+
+def handle(kind: str, payload: str) -> str:
+    """Answer one request; the reply is JSON text."""
+    try:
+        data = json.loads(payload) if payload else {}
+        if not isinstance(data, dict):
+            raise _RequestError("the request data must be a JSON object")
+        if kind == "load":
+            quiz = load_quiz(data.get("quiz"), source=str(data.get("source") or "quiz.json"))
+            _quizzes[quiz.id] = quiz
+            reply: Any = {"id": quiz.id, "version": quiz.version, "statements": len(quiz.statements)}
+        else:
+            handler = HANDLERS.get(kind)
+            if handler is None:
+                raise _RequestError(f"unknown request kind {kind!r}; expected one of: load, {', '.join(HANDLERS)}")
+            reply = handler(_quiz_for(data), data)
+        return json.dumps({"ok": True, "data": reply})
+    except AnswerError as error:
+        return _error("answer", str(error))
+    except QuizError as error:
+        return _error("quiz", str(error))
+    except _RequestError as error:
+        return _error("request", str(error))
+    except json.JSONDecodeError as error:
+        return _error("request", f"the request is not valid JSON: {error}")
+    except Exception as error:  # noqa: BLE001 - a bug must reach the page as a message, not a dead worker
+        return _error("internal", f"{type(error).__name__}: {error}")
+
+
+class _RequestError(Exception):
+    """A request the page should never send (a bug in the caller, not the visitor)."""
+
+
+def _error(kind: str, message: str) -> str:
+    return json.dumps({"ok": False, "error": {"kind": kind, "message": message}})
+
+
+def _quiz_for(data: dict[str, Any]) -> Quiz:
+    quiz_id = data.get("quiz")
+    if not isinstance(quiz_id, str) or quiz_id not in _quizzes:
+        raise _RequestError(f"quiz {quiz_id!r} is not loaded; send a 'load' request first")
+    return _quizzes[quiz_id]
+
+
+def _score(quiz: Quiz, data: dict[str, Any]) -> Any:
+    return score(quiz, data.get("answers")).to_dict()
+
+
+def _encode(quiz: Quiz, data: dict[str, Any]) -> Any:
+    return {"code": sharecode.encode(quiz, data.get("answers"), data.get("group"), data.get("name"))}
+
+
+def _decode(quiz: Quiz, data: dict[str, Any]) -> Any:
+    return sharecode.decode(quiz, data.get("code")).to_dict()
+
+
+def _share(quiz: Quiz, data: dict[str, Any]) -> Any:
+    """Decode a share code and score it in one round trip (what opening a share link needs)."""
+    share = sharecode.decode(quiz, data.get("code"))
+    return {"share": share.to_dict(), "result": score(quiz, share.answers).to_dict()}
+
+
+HANDLERS: dict[str, Handler] = {
+    "score": _score,
+    "encode": _encode,
+    "decode": _decode,
+    "share": _share,
+}

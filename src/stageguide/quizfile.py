@@ -1,0 +1,58 @@
+"""Read a quiz file from YAML, keeping line numbers so errors point into the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .core import Problem, Quiz, QuizError, load_quiz
+
+
+def read_quiz(path: str | Path) -> Quiz:
+    """Load and validate one quiz file; every problem comes back in one `QuizError`."""
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QuizError([Problem("", "file not found")], source) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise QuizError([Problem("", f"cannot read the file: {error}")], source) from None
+    return parse_quiz(text, source)
+
+
+def parse_quiz(text: str, source: str = "<quiz>") -> Quiz:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error)
+        raise QuizError([Problem("", f"not valid YAML: {problem}", line)], source) from None
+    lines: dict[str, int] = {}
+    duplicates: list[Problem] = []
+    if root is not None:
+        _index(root, "", lines, duplicates)
+    if duplicates:
+        raise QuizError(duplicates, source)
+    return load_quiz(data, source=source, line_of=lines.get)
+
+
+def _index(node: yaml.Node, path: str, lines: dict[str, int], duplicates: list[Problem]) -> None:
+    """Record the line of every key path, and report keys given twice (YAML keeps only the last)."""
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child = f"{path}.{key}" if path else key
+            if key in seen:
+                duplicates.append(Problem(child, f"key {key!r} appears twice in the same mapping", key_node.start_mark.line + 1))
+            seen.add(key)
+            lines[child] = key_node.start_mark.line + 1
+            _index(value_node, child, lines, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index(item, f"{path}[{index}]", lines, duplicates)
