@@ -78,6 +78,13 @@ def _decode(quiz: Quiz, data: dict[str, Any]) -> Any:
     return sharecode.decode(quiz, data.get("code")).to_dict()
 
 
+def _result(quiz: Quiz, data: dict[str, Any]) -> Any:
+    """Score and make the share code in one round trip (what submitting the form needs)."""
+    result = score(quiz, data.get("answers"))
+    code = sharecode.encode(quiz, result.answers, data.get("group"), data.get("name"))
+    return {"result": result.to_dict(), "code": code}
+
+
 def _share(quiz: Quiz, data: dict[str, Any]) -> Any:
     """Decode a share code and score it in one round trip (what opening a share link needs)."""
     share = sharecode.decode(quiz, data.get("code"))
@@ -86,6 +93,7 @@ def _share(quiz: Quiz, data: dict[str, Any]) -> Any:
 
 HANDLERS: dict[str, Handler] = {
     "score": _score,
+    "result": _result,
     "encode": _encode,
     "decode": _decode,
     "share": _share,

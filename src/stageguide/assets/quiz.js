@@ -1,0 +1,514 @@
+// stageguide quiz: mounts the quiz page (once per page view, also after Material's
+// instant navigation), talks to the scoring engine in a module worker and renders
+// the result. The scoring itself happens in Python (stageguide.core) inside the worker.
+(() => {
+  "use strict";
+
+  // ---------------------------------------------------------------- engine
+  // One worker per visit: kept across instant navigations, so leaving the quiz page
+  // and coming back reuses it instead of starting Pyodide again.
+  const engine = {
+    worker: null,
+    state: "idle", // idle | loading | ready | failed
+    error: "",
+    nextId: 1,
+    pending: new Map(),
+    listeners: new Set(),
+    timer: 0,
+  };
+
+  function engineNotify() {
+    for (const listener of engine.listeners) listener(engine.state, engine.error);
+  }
+
+  function engineFail(message) {
+    if (engine.state === "failed") return;
+    clearTimeout(engine.timer);
+    engine.state = "failed";
+    engine.error = message;
+    if (engine.worker) engine.worker.terminate();
+    engine.worker = null;
+    for (const { reject } of engine.pending.values()) reject(new Error(message));
+    engine.pending.clear();
+    engineNotify();
+  }
+
+  function engineStart(settings) {
+    if (engine.state === "loading" || engine.state === "ready") return;
+    const urls = Object.fromEntries(Object.entries(settings.urls).map(([k, v]) => [k, new URL(v, location.href).href]));
+    engine.state = "loading";
+    engine.error = "";
+    engineNotify();
+    engine.timer = setTimeout(
+      () => engineFail(`it did not start within ${Math.round(settings.timeout_ms / 1000)} seconds`),
+      settings.timeout_ms,
+    );
+    let worker;
+    try {
+      worker = new Worker(urls.worker, { type: "module" });
+    } catch (error) {
+      engineFail(`this browser cannot run it (${error.message})`);
+      return;
+    }
+    engine.worker = worker;
+    worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      engineFail(event.message ? `its script failed (${event.message})` : "its script could not be loaded");
+    });
+    worker.addEventListener("messageerror", () => engineFail("it sent a message that could not be read"));
+    worker.addEventListener("message", (event) => {
+      const { id, type, data, error } = event.data || {};
+      if (type === "ready") {
+        clearTimeout(engine.timer);
+        engine.state = "ready";
+        engineNotify();
+        return;
+      }
+      if (type === "failed") {
+        engineFail(error);
+        return;
+      }
+      const request = engine.pending.get(id);
+      if (!request) return;
+      engine.pending.delete(id);
+      if (type === "reply") request.resolve(data);
+      else request.reject(Object.assign(new Error(error.message), { kind: error.kind }));
+    });
+    worker.postMessage({ id: 0, type: "init", data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz } });
+  }
+
+  function engineRequest(type, data) {
+    if (engine.state === "failed" || !engine.worker) {
+      return Promise.reject(new Error(engine.error || "the scoring engine is not running"));
+    }
+    const id = engine.nextId++;
+    return new Promise((resolve, reject) => {
+      engine.pending.set(id, { resolve, reject });
+      engine.worker.postMessage({ id, type, data });
+    });
+  }
+
+  function engineWatch(listener) {
+    engine.listeners.add(listener);
+    listener(engine.state, engine.error);
+    return () => engine.listeners.delete(listener);
+  }
+
+  // --------------------------------------------------------------- storage
+  // Answers are kept in localStorage as the visitor goes. Anything unreadable, from
+  // another quiz version, or off the scale is dropped rather than shown as theirs.
+  function storageKey(quiz) {
+    return `stageguide:${quiz.id}`;
+  }
+
+  function storageRead(quiz) {
+    let raw = null;
+    try {
+      raw = localStorage.getItem(storageKey(quiz));
+    } catch {
+      return { answers: {}, note: "" };
+    }
+    if (raw === null) return { answers: {}, note: "" };
+    let saved = null;
+    try {
+      saved = JSON.parse(raw);
+    } catch {
+      saved = null;
+    }
+    if (!saved || typeof saved !== "object" || typeof saved.answers !== "object" || saved.answers === null) {
+      storageClear(quiz);
+      return { answers: {}, note: "Saved answers in this browser could not be read, so the quiz starts empty." };
+    }
+    if (saved.version !== quiz.version) {
+      storageClear(quiz);
+      return { answers: {}, note: "Your saved answers were for an earlier version of this quiz, so the quiz starts empty." };
+    }
+    const answers = {};
+    for (const id of quiz.statements) {
+      const value = saved.answers[id];
+      if (Number.isInteger(value) && quiz.scale.includes(value)) answers[id] = value;
+    }
+    const group = quiz.groups.includes(saved.group) ? saved.group : null;
+    const name = typeof saved.name === "string" ? saved.name.slice(0, 40) : "";
+    return { answers, group, name, note: "" };
+  }
+
+  function storageWrite(quiz, state) {
+    try {
+      localStorage.setItem(storageKey(quiz), JSON.stringify({ version: quiz.version, ...state }));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  function storageClear(quiz) {
+    try {
+      localStorage.removeItem(storageKey(quiz));
+    } catch {
+      /* storage unavailable: nothing to clear */
+    }
+  }
+
+  // ------------------------------------------------------------------ dom
+  function h(tag, attributes = {}, ...children) {
+    const element = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === "class") element.className = value;
+      else element.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return element;
+  }
+
+  function shareCodeFromHash(hash) {
+    const text = hash.replace(/^#/, "");
+    for (const part of text.split("&")) {
+      if (part.startsWith("a=")) return part.slice(2);
+    }
+    return null;
+  }
+
+  // ----------------------------------------------------------------- quiz
+  function mountQuiz(root) {
+    const settings = JSON.parse(root.querySelector(".sg-settings").textContent);
+    const quiz = settings.quiz;
+    const form = root.querySelector("[data-sg-form]");
+    const status = root.querySelector("[data-sg-status]");
+    const notice = root.querySelector("[data-sg-notice]");
+    const progress = root.querySelector("[data-sg-progress]");
+    const message = root.querySelector("[data-sg-message]");
+    const slot = root.querySelector("[data-sg-result-slot]");
+    const sum = root.querySelector("[data-sg-sum]");
+    const cleanups = [];
+    let saveFailed = false;
+    let active = true;
+
+    root.classList.add("sg-js");
+    status.hidden = false;
+
+    function listen(target, type, handler) {
+      target.addEventListener(type, handler);
+      cleanups.push(() => target.removeEventListener(type, handler));
+    }
+
+    function showNotice(text) {
+      notice.textContent = text;
+      notice.hidden = !text;
+    }
+
+    function readForm() {
+      const answers = {};
+      for (const id of quiz.statements) {
+        const checked = form.querySelector(`input[name="${CSS.escape(id)}"]:checked`);
+        if (checked) answers[id] = Number(checked.value);
+      }
+      const group = form.querySelector('input[name="sg-group"]:checked');
+      const name = form.querySelector('input[name="sg-name"]');
+      return { answers, group: group ? group.value : null, name: name ? name.value.trim() : "" };
+    }
+
+    function fillForm({ answers, group, name }) {
+      for (const input of form.querySelectorAll('input[type="radio"]')) input.checked = false;
+      for (const [id, value] of Object.entries(answers)) {
+        const input = form.querySelector(`input[name="${CSS.escape(id)}"][value="${value}"]`);
+        if (input) input.checked = true;
+      }
+      if (group) {
+        const input = form.querySelector(`input[name="sg-group"][value="${CSS.escape(group)}"]`);
+        if (input) input.checked = true;
+      }
+      const nameInput = form.querySelector('input[name="sg-name"]');
+      if (nameInput) nameInput.value = name || "";
+      update();
+    }
+
+    function update() {
+      const { answers } = readForm();
+      const count = Object.keys(answers).length;
+      const total = Object.values(answers).reduce((a, b) => a + b, 0);
+      progress.textContent = `${count} of ${quiz.statements.length} answered`;
+      sum.textContent =
+        count === quiz.statements.length
+          ? `Your answers add up to ${total}. Find that total in the table below.`
+          : `Your answers so far add up to ${total} (${count} of ${quiz.statements.length} answered).`;
+      for (const fieldset of form.querySelectorAll("fieldset[data-statement]")) {
+        if (fieldset.dataset.statement in answers) {
+          fieldset.classList.remove("sg-missing");
+          fieldset.removeAttribute("aria-invalid");
+        }
+      }
+      if (count === quiz.statements.length) message.hidden = true;
+    }
+
+    function save() {
+      if (!storageWrite(quiz, readForm()) && !saveFailed) {
+        saveFailed = true;
+        showNotice("This browser is not letting the page save your answers, so they will be lost if you leave. Finish in one go, or use the share link at the end.");
+      }
+    }
+
+    function renderStatus(state, error) {
+      root.dataset.engine = state === "idle" ? "loading" : state;
+      sum.hidden = state !== "failed";
+      if (state === "ready") status.textContent = "Ready to score. Your answers stay in this browser.";
+      else if (state === "failed")
+        status.textContent = `The scoring engine could not start: ${error}. Your answers are kept. You can still find your stage by hand with the scoring key at the end of the page.`;
+      else status.textContent = "Preparing the scoring engine… you can start answering now.";
+      if (state === "failed") slot.hidden = true;
+    }
+
+    function showResult(result, code) {
+      const url = `${location.href.split("#")[0]}#a=${code}`;
+      history.replaceState(history.state, "", url);
+      slot.replaceChildren(renderResult(result, url, settings));
+      slot.hidden = false;
+      root.classList.add("sg-has-result");
+      slot.focus({ preventScroll: true });
+      slot.scrollIntoView({ behavior: "smooth", block: "start" });
+    }
+
+    function clearResult() {
+      slot.replaceChildren();
+      slot.hidden = true;
+      root.classList.remove("sg-has-result");
+    }
+
+    async function submit(event) {
+      event.preventDefault();
+      const state = readForm();
+      const missing = quiz.statements.filter((id) => !(id in state.answers));
+      if (missing.length) {
+        for (const id of missing) {
+          const fieldset = root.querySelector(`#sg-q-${CSS.escape(id)}`);
+          fieldset.classList.add("sg-missing");
+          fieldset.setAttribute("aria-invalid", "true");
+        }
+        const first = quiz.statements.indexOf(missing[0]) + 1;
+        message.textContent =
+          missing.length === 1
+            ? `One statement is still unanswered: number ${first}.`
+            : `${missing.length} statements are still unanswered. The first is number ${first}.`;
+        message.hidden = false;
+        const target = root.querySelector(`#sg-q-${CSS.escape(missing[0])} input`);
+        target.focus();
+        target.closest("fieldset").scrollIntoView({ behavior: "smooth", block: "center" });
+        return;
+      }
+      if (engine.state === "failed") {
+        message.textContent = "The scoring engine is not available. Use the scoring key below: your total is shown above it.";
+        message.hidden = false;
+        return;
+      }
+      if (engine.state !== "ready") status.textContent = "Your result will appear as soon as the scoring engine is ready…";
+      try {
+        const answers = quiz.statements.map((id) => state.answers[id]);
+        const reply = await engineRequest("result", { quiz: quiz.id, answers, group: state.group, name: state.name || null });
+        if (active) showResult(reply.result, reply.code);
+      } catch (error) {
+        if (!active) return;
+        message.textContent = `Your answers could not be scored: ${error.message}`;
+        message.hidden = false;
+      }
+    }
+
+    async function openShare(code) {
+      status.textContent = "Opening the shared answers…";
+      try {
+        const reply = await engineRequest("share", { quiz: quiz.id, code });
+        if (!active) return;
+        const answers = Object.fromEntries(quiz.statements.map((id, i) => [id, reply.share.answers[i]]));
+        fillForm({ answers, group: reply.share.group, name: reply.share.name });
+        showResult(reply.result, code);
+        showNotice("");
+      } catch (error) {
+        if (!active) return;
+        history.replaceState(history.state, "", location.href.split("#")[0]);
+        fillForm({ answers: {}, group: null, name: "" });
+        clearResult();
+        showNotice(
+          error.kind === "answer"
+            ? `This share link could not be opened: ${error.message}. The quiz below is empty, so you can take it yourself.`
+            : `This share link could not be opened because the scoring engine is not available. The quiz below is empty.`,
+        );
+      }
+    }
+
+    function reset() {
+      storageClear(quiz);
+      fillForm({ answers: {}, group: null, name: "" });
+      clearResult();
+      showNotice("");
+      message.hidden = true;
+      for (const fieldset of form.querySelectorAll(".sg-missing")) fieldset.classList.remove("sg-missing");
+      history.replaceState(history.state, "", location.href.split("#")[0]);
+      const first = form.querySelector('input[type="radio"]');
+      if (first) first.focus();
+    }
+
+    function onHashChange() {
+      const code = shareCodeFromHash(location.hash);
+      if (code) openShare(code);
+    }
+
+    listen(form, "change", () => {
+      update();
+      save();
+    });
+    listen(form, "input", (event) => {
+      if (event.target.name === "sg-name") save();
+    });
+    listen(form, "submit", submit);
+    listen(root.querySelector("[data-sg-reset]"), "click", reset);
+    listen(slot, "click", (event) => {
+      const button = event.target.closest("button[data-sg-action]");
+      if (!button) return;
+      if (button.dataset.sgAction === "print") window.print();
+      if (button.dataset.sgAction === "copy") copyLink(button);
+    });
+    listen(window, "hashchange", onHashChange);
+
+    const code = shareCodeFromHash(location.hash);
+    if (code) {
+      update();
+    } else {
+      const saved = storageRead(quiz);
+      fillForm({ answers: saved.answers, group: saved.group, name: saved.name });
+      showNotice(saved.note);
+    }
+    cleanups.push(engineWatch(renderStatus));
+    engineStart(settings);
+    if (code) openShare(code);
+
+    return () => {
+      active = false;
+      for (const cleanup of cleanups) cleanup();
+    };
+  }
+
+  async function copyLink(button) {
+    const input = button.closest(".sg-share").querySelector("input");
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(input.value);
+      copied = true;
+    } catch {
+      input.select();
+      copied = document.execCommand && document.execCommand("copy");
+    }
+    const note = button.closest(".sg-share").querySelector("[data-sg-copied]");
+    note.textContent = copied ? "Link copied." : "Select the link and copy it.";
+  }
+
+  // --------------------------------------------------------------- result
+  function renderResult(result, url, settings) {
+    const stage = result.stage;
+    const next = result.next_stage;
+    const span = result.highest_total - result.lowest_total;
+    const position = span ? ((result.total - result.lowest_total) / span) * 100 : 100;
+    const stageUrl = (page) => settings.pages[page];
+
+    const bands = h(
+      "div",
+      {
+        class: "sg-bands",
+        role: "img",
+        "aria-label": `Total ${result.total} on a scale from ${result.lowest_total} to ${result.highest_total}. ` +
+          result.stages.map((s) => `${s.title} ${s.band.min} to ${s.band.max}`).join(", ") + ".",
+      },
+      result.stages.map((s) => {
+        const band = h(
+          "div",
+          { class: `sg-band${s.id === stage.id ? " sg-band--current" : ""}` },
+          h("span", { class: "sg-band__title" }, s.title),
+          h("span", { class: "sg-band__range" }, `${s.band.min}–${s.band.max}`),
+        );
+        band.style.flexGrow = String(s.band.max - s.band.min + 1);
+        return band;
+      }),
+    );
+    const marker = h("div", { class: "sg-bands__marker", "aria-hidden": "true" }, h("span", {}, String(result.total)));
+    marker.style.left = `${position}%`;
+    bands.append(marker);
+
+    const dims = h(
+      "ul",
+      { class: "sg-dims" },
+      result.dimensions.map((d) => {
+        const fill = h("span", { class: "sg-dim__fill" });
+        fill.style.width = `${d.percent}%`;
+        return h(
+          "li",
+          { class: "sg-dim", "data-dimension": d.id },
+          h("span", { class: "sg-dim__title" }, d.title),
+          h("span", { class: "sg-dim__bar", "aria-hidden": "true" }, fill),
+          h("span", { class: "sg-dim__figure" }, `${d.percent} / 100`, h("small", {}, ` (average ${d.mean.toFixed(1)})`)),
+        );
+      }),
+    );
+
+    const focus = result.advice.dimensions.map((d) =>
+      h("div", { class: "sg-focus" }, h("h4", {}, `${d.title} (${d.percent} / 100)`), h("ul", {}, d.advice.map((a) => h("li", {}, a)))),
+    );
+
+    const reading = [h("a", { href: stageUrl(stage.page) }, `Read about the ${stage.title} stage`)];
+    if (next) reading.push(" · ", h("a", { href: stageUrl(next.page) }, `What ${next.title} looks like`));
+
+    return h(
+      "div",
+      { class: "sg-result__body", "data-quiz-result": "", "data-stage": stage.id, "data-total": result.total },
+      h("p", { class: "sg-result__eyebrow" }, "Your result"),
+      h("h2", { class: "sg-result__title" }, `Stage: ${stage.title}`),
+      h("p", { class: "sg-result__summary" }, stage.summary),
+      h(
+        "p",
+        { class: "sg-result__total" },
+        h("strong", {}, String(result.total)),
+        ` out of ${result.highest_total} (the ${stage.title} band is ${stage.band.min}–${stage.band.max}). `,
+        next
+          ? `${result.points_to_next} more point${result.points_to_next === 1 ? "" : "s"} would reach ${next.title}.`
+          : "This is the most mature stage.",
+      ),
+      bands,
+      h("h3", {}, "By dimension"),
+      dims,
+      h("h3", {}, next ? `To move towards ${next.title}` : `To stay ${stage.title}`),
+      h("ul", { class: "sg-advice" }, result.advice.stage.map((a) => h("li", {}, a))),
+      focus.length ? [h("h3", {}, "Where to start"), ...focus] : null,
+      h("p", { class: "sg-result__reading" }, reading),
+      h(
+        "div",
+        { class: "sg-share" },
+        h("label", { class: "sg-share__label" }, "Share link (it holds your answers after the #)", h("input", { type: "text", readonly: true, value: url })),
+        h(
+          "div",
+          { class: "sg-share__buttons" },
+          h("button", { type: "button", class: "md-button", "data-sg-action": "copy" }, "Copy link"),
+          h("button", { type: "button", class: "md-button", "data-sg-action": "print" }, "Print"),
+          h("span", { class: "sg-share__copied", "data-sg-copied": "", role: "status" }),
+        ),
+      ),
+    );
+  }
+
+  // ----------------------------------------------------------------- boot
+  let unmount = null;
+  function mountPage() {
+    if (unmount) unmount();
+    unmount = null;
+    const root = document.querySelector("[data-stageguide-quiz]");
+    if (root) unmount = mountQuiz(root);
+  }
+
+  if (typeof document$ !== "undefined" && document$ && typeof document$.subscribe === "function") {
+    document$.subscribe(mountPage); // Material: fires on load and after every instant navigation
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mountPage, { once: true });
+  } else {
+    mountPage();
+  }
+})();

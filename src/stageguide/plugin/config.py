@@ -1,0 +1,26 @@
+"""The `stageguide` plugin's settings in mkdocs.yml."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class StageguideConfig(Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off without removing it (the quiz marker is then left as a comment)."""
+
+    quiz = c.Type(str, default="quiz/sales-marketing.yml")
+    """The quiz definition, relative to mkdocs.yml."""
+
+    runtime = c.Choice(("self-hosted", "cdn"), default="self-hosted")
+    """Where visitors load Pyodide from: this site (default, works offline) or `cdn_url`."""
+
+    cdn_url = c.Type(str, default="")
+    """With `runtime: cdn`, the URL prefix holding the pinned Pyodide's files (ending in `/full/`)."""
+
+    engine_timeout = c.Type((int, float), default=20)
+    """Seconds to wait for the in-browser engine before offering scoring by hand."""
+
+    node_modules = c.Optional(c.Type(str))
+    """The folder holding `pyodide/` from `npm ci`; by default the nearest one above mkdocs.yml."""

@@ -1,0 +1,169 @@
+"""MkDocs events: validate the quiz, compile the engine, render the form, ship the assets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from ..buildtools.engine import build_engine
+from ..buildtools.errors import BuildError
+from ..buildtools.runtime import copy_runtime
+from ..core import Quiz, QuizError
+from ..quizfile import read_quiz
+from .config import StageguideConfig
+from .render import QUIZ_MARKER, render_quiz
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+SITE_DIR = "assets/stageguide"
+
+
+class StageguidePlugin(BasePlugin[StageguideConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.quiz: Quiz | None = None
+        self.quiz_path: Path | None = None
+        self.root: Path | None = None
+        self.wheel: Path | None = None
+        self.quiz_json: Path | None = None
+        self.runtime_dir: Path | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        config_dir = Path(config.config_file_path).resolve().parent
+        self.quiz_path = (config_dir / self.config.quiz).resolve()
+        self.quiz = self._load_quiz(self.quiz_path)
+        if self.config.runtime == "cdn" and not self.config.cdn_url.strip():
+            raise PluginError(
+                "stageguide: runtime is 'cdn' but cdn_url is empty; set cdn_url to the URL prefix "
+                "holding the pinned Pyodide's files, or use runtime: self-hosted"
+            )
+        if self.config.engine_timeout <= 0:
+            raise PluginError(f"stageguide: engine_timeout must be a positive number of seconds, not {self.config.engine_timeout}")
+        self.root = self._resolve_root(config_dir)
+        self._generate_engine()
+        config.extra_css.append(f"{SITE_DIR}/quiz.css")
+        config.extra_javascript.append(f"{SITE_DIR}/quiz.js")
+        return config
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        if not self.config.enabled:
+            return server
+        assert self.root is not None and self.quiz_path is not None
+        # A change to the scoring core or the quiz rebuilds the site, and on_config the wheel.
+        server.watch(str(self.root / "src" / "stageguide" / "core"))
+        server.watch(str(self.quiz_path))
+        return server
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        assert self.quiz is not None and self.wheel is not None and self.quiz_json is not None
+        self._check_pages(files)
+        for asset in sorted(ASSETS.iterdir()):
+            if asset.is_file():
+                files.append(File.generated(config, f"{SITE_DIR}/{asset.name}", abs_src_path=str(asset)))
+        files.append(File.generated(config, f"{SITE_DIR}/engine/{self.wheel.name}", abs_src_path=str(self.wheel)))
+        files.append(File.generated(config, f"{SITE_DIR}/engine/{self.quiz_json.name}", abs_src_path=str(self.quiz_json)))
+        if self.config.runtime == "self-hosted":
+            assert self.runtime_dir is not None
+            for path in sorted(self.runtime_dir.iterdir()):
+                files.append(File.generated(config, f"{SITE_DIR}/pyodide/{path.name}", abs_src_path=str(path)))
+        return files
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled or QUIZ_MARKER not in html:
+            return None
+        assert self.quiz is not None
+        form = render_quiz(self.quiz, self._settings(page, files))
+        return html.replace(QUIZ_MARKER, form, 1).replace(QUIZ_MARKER, "")
+
+    # -- helpers -------------------------------------------------------------
+
+    def _load_quiz(self, path: Path) -> Quiz:
+        try:
+            return read_quiz(path)
+        except QuizError as error:
+            raise PluginError(f"stageguide: {error}") from None
+
+    def _resolve_root(self, config_dir: Path) -> Path:
+        """The project folder: the nearest one above mkdocs.yml that holds node_modules/pyodide."""
+        if self.config.node_modules:
+            return (config_dir / self.config.node_modules).resolve().parent
+        for folder in (config_dir, *config_dir.parents):
+            if (folder / "node_modules" / "pyodide").is_dir():
+                return folder
+        return config_dir
+
+    def _generate_engine(self) -> None:
+        assert self.root is not None and self.quiz_path is not None and self.quiz is not None
+        out_dir = self.root / "build" / "engine" / self.quiz.id
+        try:
+            built = build_engine(self.root, [self.quiz_path], out_dir=out_dir, progress=log.info)
+            if self.config.runtime == "self-hosted":
+                self.runtime_dir = self.root / "build" / "runtime"
+                copy_runtime(self.root, self.runtime_dir, progress=log.debug)
+        except BuildError as error:
+            raise PluginError(f"stageguide: {error}") from None
+        self.wheel = built.wheel
+        self.quiz_json = next(p for p in built.quizzes if p.name == f"{self.quiz.id}.json")
+
+    def _check_pages(self, files: Files) -> None:
+        assert self.quiz is not None
+        missing = [
+            f"  {self.quiz_path}: stages[{index}].page: {stage.page!r} is not a page of this site (looked in docs_dir)"
+            for index, stage in enumerate(self.quiz.stages)
+            if files.get_file_from_path(stage.page) is None
+        ]
+        if missing:
+            raise PluginError("stageguide: the quiz links to missing pages:\n" + "\n".join(missing))
+
+    def _settings(self, page: Page, files: Files) -> dict[str, Any]:
+        """What the browser needs, as page-relative URLs so the site works under any subpath."""
+        assert self.quiz is not None and self.wheel is not None and self.quiz_json is not None
+
+        def url(target: str) -> str:
+            return get_relative_url(target, page.url)
+
+        pages = {}
+        for stage in self.quiz.stages:
+            file = files.get_file_from_path(stage.page)
+            assert file is not None
+            pages[stage.page] = url(file.url)
+        if self.config.runtime == "cdn":
+            pyodide_url = self.config.cdn_url.rstrip("/") + "/"
+        else:
+            pyodide_url = url(f"{SITE_DIR}/pyodide/")
+        return {
+            "quiz": {
+                "id": self.quiz.id,
+                "version": self.quiz.version,
+                "statements": [s.id for s in self.quiz.statements],
+                "scale": [p.value for p in self.quiz.scale],
+                "groups": [g.id for g in self.quiz.groups],
+            },
+            "pages": pages,
+            "stages": [{"id": s.id, "title": s.title, "min": s.low, "max": s.high, "url": pages[s.page]} for s in self.quiz.stages],
+            "urls": {
+                "worker": url(f"{SITE_DIR}/worker.mjs"),
+                "pyodide": pyodide_url,
+                "wheel": url(f"{SITE_DIR}/engine/{self.wheel.name}"),
+                "quiz": url(f"{SITE_DIR}/engine/{self.quiz_json.name}"),
+            },
+            "timeout_ms": int(self.config.engine_timeout * 1000),
+        }
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"))

@@ -1,0 +1,29 @@
+"""Render the quiz form into a page with a Jinja2 template that escapes by default."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from ..core import Quiz
+
+QUIZ_MARKER = "<!-- stageguide:quiz -->"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("stageguide", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_quiz(quiz: Quiz, settings: dict[str, Any]) -> str:
+    """The quiz form as static HTML, with the browser's settings as inert JSON inside it."""
+    template = environment().get_template("quiz.html")
+    return template.render(quiz=quiz, settings=settings)
