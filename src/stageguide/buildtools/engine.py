@@ -1,0 +1,276 @@
+"""Compile the scoring core into the sourceless wheel that browsers load into Pyodide.
+
+Three steps, each reporting one line: (a) build a plain py3-none-any wheel of
+`stageguide/__init__.py` and `stageguide/core/` only, (b) byte-compile it inside
+the pinned Pyodide under Node (the host Python's .pyc would not load there) and
+retag it for that interpreter, (c) write each quiz as the JSON the browser reads.
+A stamp of input hashes skips all of it when nothing changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import BuildError
+from .runtime import node_executable, pyodide_dir, pyodide_version, replace_file, runtime_files, sha256_file
+
+Progress = Callable[[str], None]
+
+HERE = Path(__file__).resolve().parent
+COMPILER = HERE.parent / "node" / "compile_wheel.mjs"
+# The build code itself is an input: changing how the wheel is made must rebuild it.
+BUILD_CODE = (HERE / "engine.py", HERE / "runtime.py", HERE / "errors.py", COMPILER)
+STAMP = "stamp.json"
+COMPILE_TIMEOUT = 180
+BUILD_TIMEOUT = 300
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same inputs give the same wheel bytes
+
+
+@dataclass(frozen=True)
+class EngineBuild:
+    """What a build produced (or found up to date)."""
+
+    wheel: Path
+    quizzes: tuple[Path, ...]
+    sizes: dict[str, int] = field(default_factory=dict)
+    rebuilt: bool = True
+
+
+def build_engine(root: Path, quiz_paths: list[Path], out_dir: Path | None = None, progress: Progress = print) -> EngineBuild:
+    """Build the compiled core wheel and the quiz JSON into out_dir (default build/engine/)."""
+    root = root.resolve()
+    out_dir = (out_dir or root / "build" / "engine").resolve()
+    sources = core_sources(root)
+    version = pyodide_version(root)
+    runtime_files(root)  # a half-installed runtime gets a clear message, not a Node stack trace
+    node = node_executable()
+    inputs = _input_hashes(root, sources, quiz_paths, version)
+    previous = _read_stamp(out_dir)
+    old_inputs = previous.get("inputs") if isinstance(previous.get("inputs"), dict) else {}
+    if old_inputs == inputs and all((out_dir / name).is_file() for name in previous.get("outputs", [])):
+        outputs = [out_dir / name for name in previous["outputs"]]
+        progress(f"engine: up to date ({out_dir})")
+        return _result(outputs, rebuilt=False)
+    changed = sorted(name for name in {*inputs, *old_inputs} if inputs.get(name) != old_inputs.get(name))
+    if old_inputs:
+        progress(f"engine: rebuilding; changed: {', '.join(changed) or 'an output is missing'}")
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="stageguide-engine-") as temp:
+        plain = _build_plain_wheel(root, sources, Path(temp), progress)
+        wheel = _compile_in_pyodide(root, plain, node, version, out_dir, progress)
+    quizzes = _write_quizzes(quiz_paths, out_dir, progress)
+    outputs = [wheel, *quizzes]
+    for name in previous.get("outputs", []):
+        stale = out_dir / name
+        if stale not in outputs:
+            stale.unlink(missing_ok=True)
+    stamp = {"pyodide": version, "outputs": [p.name for p in outputs], "inputs": inputs}
+    replace_file(out_dir / STAMP, (json.dumps(stamp, indent=2) + "\n").encode("utf-8"))
+    return _result(outputs, rebuilt=True)
+
+
+def core_sources(root: Path) -> dict[str, Path]:
+    """Archive name -> file for exactly what ships: the package marker and the core."""
+    package = root / "src" / "stageguide"
+    files = [package / "__init__.py", *sorted((package / "core").glob("*.py")), package / "py.typed"]
+    missing = [str(p) for p in files if not p.is_file()]
+    if missing or not (package / "core" / "__init__.py").is_file():
+        raise BuildError(f"the scoring core sources are incomplete; missing: {', '.join(missing) or package / 'core/__init__.py'}")
+    return {path.relative_to(package.parent).as_posix(): path for path in files}
+
+
+def _result(outputs: list[Path], rebuilt: bool) -> EngineBuild:
+    sizes = {path.name: path.stat().st_size for path in outputs}
+    return EngineBuild(outputs[0], tuple(outputs[1:]), sizes, rebuilt)
+
+
+def _input_hashes(root: Path, sources: dict[str, Path], quiz_paths: list[Path], version: str) -> dict[str, str]:
+    """sha256 of every input by name, so the stamp can also say what changed."""
+    runtime = pyodide_dir(root)
+    named: list[tuple[str, Path]] = [*sources.items()]
+    named += [(f"quiz:{path.resolve()}", path) for path in quiz_paths]
+    named += [(f"runtime:{name}", runtime / name) for name in ("pyodide-lock.json", "package.json")]
+    named += [(f"build:{path.name}", path) for path in BUILD_CODE]
+    hashes = {"runtime:version": hashlib.sha256(version.encode()).hexdigest()}
+    for name, path in named:
+        if not path.is_file():
+            raise BuildError(f"build input {path} is missing")
+        hashes[name] = sha256_file(path)
+    return hashes
+
+
+def _read_stamp(out_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _package_version(init_file: Path) -> str:
+    """`stageguide.__version__`, read from the staged source rather than whatever is imported."""
+    for node in ast.parse(init_file.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                return node.value.value
+    raise BuildError(f"{init_file}: no `__version__ = \"...\"` found")
+
+
+PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "stageguide"
+version = "{version}"
+description = "The stageguide scoring core (standard library only), compiled for Pyodide."
+requires-python = ">=3.11"
+
+[tool.setuptools]
+packages = ["stageguide", "stageguide.core"]
+package-dir = {{"" = "src"}}
+
+[tool.setuptools.package-data]
+stageguide = ["py.typed"]
+"""
+
+
+def _build_plain_wheel(root: Path, sources: dict[str, Path], temp: Path, progress: Progress) -> Path:
+    """Step (a): a py3-none-any wheel of the staged core, built by pypa `build`."""
+    project = temp / "project"
+    for name, path in sources.items():
+        target = project / "src" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    version = _package_version(sources["stageguide/__init__.py"])
+    (project / "pyproject.toml").write_text(PYPROJECT.format(version=version), encoding="utf-8")
+    dist = temp / "dist"
+    command = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(project)]
+    try:
+        done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"building the plain core wheel did not finish within {BUILD_TIMEOUT} s") from None
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+        raise BuildError(f"building the plain core wheel failed (exit {done.returncode}):\n{tail}")
+    wheels = sorted(dist.glob("*-py3-none-any.whl"))
+    if len(wheels) != 1:
+        raise BuildError(f"expected one py3-none-any wheel from `build`, found: {[w.name for w in wheels]}")
+    size = sum(p.stat().st_size for p in sources.values())
+    progress(f"engine: built {wheels[0].name} ({wheels[0].stat().st_size:,} bytes; {len(sources)} files, {size:,} bytes of source)")
+    return wheels[0]
+
+
+def _compile_in_pyodide(root: Path, plain: Path, node: str, version: str, out_dir: Path, progress: Progress) -> Path:
+    """Step (b): byte-compile every module inside Pyodide and repack the wheel sourceless."""
+    with zipfile.ZipFile(plain) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+    modules = {name: data for name, data in members.items() if name.endswith(".py")}
+    job = json.dumps({"files": {name: base64.b64encode(data).decode("ascii") for name, data in modules.items()}})
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            [node, str(COMPILER), str(pyodide_dir(root))],
+            input=job, capture_output=True, text=True, timeout=COMPILE_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"compiling inside Pyodide did not finish within {COMPILE_TIMEOUT} s ({COMPILER.name})") from None
+    if done.returncode != 0 or not done.stdout.strip():
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        raise BuildError(f"Pyodide {version} could not run {COMPILER.name} (exit {done.returncode}):\n{tail}")
+    reply = json.loads(done.stdout.strip().splitlines()[-1])
+    if not reply["ok"]:
+        raise BuildError(_describe_failure(root, reply, version))
+    compiled = {name: base64.b64decode(data) for name, data in reply["files"].items()}
+    tag = str(reply["tag"])
+    data, name = _repack(plain.name, members, compiled, tag)
+    wheel = out_dir / name
+    replace_file(wheel, data)
+    source_size, pyc_size = sum(map(len, modules.values())), sum(map(len, compiled.values()))
+    progress(
+        f"engine: compiled {len(compiled)} modules inside Pyodide {version} (Python {reply['python']}) in "
+        f"{time.monotonic() - started:.1f} s, {source_size:,} bytes of source -> {pyc_size:,} bytes of .pyc; "
+        f"{name} ({len(data):,} bytes)"
+    )
+    return wheel
+
+
+def _describe_failure(root: Path, reply: dict[str, Any], version: str) -> str:
+    """Point at the repository file and line, as Pyodide reported them."""
+    archive_name = str(reply.get("file") or "?")
+    path = root / "src" / archive_name
+    where = f"{path}:{reply['line']}" if reply.get("line") else str(path)
+    action = "compile" if reply.get("stage") == "compile" else "import"
+    text = f"\n    {reply['text'].strip()}" if reply.get("text") else ""
+    return f"{where}: {reply['message']}{text}\n(Pyodide {version} could not {action} this module of the scoring core)"
+
+
+def _repack(plain_name: str, members: dict[str, bytes], compiled: dict[str, bytes], tag: str) -> tuple[bytes, str]:
+    """The wheel with .pyc in place of .py, WHEEL retagged and RECORD rewritten to match."""
+    dist, version = plain_name.split("-")[:2]
+    info_dir = f"{dist}-{version}.dist-info"
+    files: dict[str, bytes] = {}
+    for name, data in members.items():
+        if name.endswith(".py"):
+            files[name + "c"] = compiled[name + "c"]
+        elif name == f"{info_dir}/WHEEL":
+            files[name] = _retag(data.decode("utf-8"), tag).encode("utf-8")
+        elif name != f"{info_dir}/RECORD":
+            files[name] = data
+    ordered = sorted(n for n in files if not n.startswith(info_dir)) + sorted(n for n in files if n.startswith(info_dir))
+    record = [f"{n},sha256={_record_hash(files[n])},{len(files[n])}" for n in ordered] + [f"{info_dir}/RECORD,,"]
+    files[f"{info_dir}/RECORD"] = ("\n".join(record) + "\n").encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in [*ordered, f"{info_dir}/RECORD"]:
+            entry = zipfile.ZipInfo(name, ZIP_DATE)
+            entry.external_attr = 0o644 << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, files[name])
+    return buffer.getvalue(), f"{dist}-{version}-{tag}-none-any.whl"
+
+
+def _retag(wheel_text: str, tag: str) -> str:
+    lines = [line for line in wheel_text.splitlines() if line.strip() and not line.startswith("Tag:")]
+    return "\n".join([*lines, f"Tag: {tag}-none-any"]) + "\n"
+
+
+def _record_hash(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+
+
+def _write_quizzes(quiz_paths: list[Path], out_dir: Path, progress: Progress) -> list[Path]:
+    """Step (c): each quiz, validated with line numbers, as `<quiz id>.json`."""
+    from stageguide.core import QuizError
+    from stageguide.quizfile import read_quiz
+
+    written: dict[str, Path] = {}
+    for path in quiz_paths:
+        try:
+            quiz = read_quiz(path)
+        except QuizError as error:
+            raise BuildError(str(error)) from None
+        if quiz.id in written:
+            raise BuildError(f"{path}: quiz id {quiz.id!r} is already used by {written[quiz.id]}")
+        target = out_dir / f"{quiz.id}.json"
+        data = json.dumps(quiz.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        replace_file(target, data)
+        written[quiz.id] = path
+        progress(f"engine: wrote {target.name} ({len(data):,} bytes; {len(quiz.statements)} statements, {len(quiz.stages)} stages) from {path.name}")
+    return [out_dir / f"{quiz_id}.json" for quiz_id in written]

@@ -1,0 +1,157 @@
+"""The pinned Pyodide runtime: where it is, which version, and copying what browsers load.
+
+The runtime comes from `node_modules/pyodide` (pinned in package.json, installed
+by `npm ci`), so the files the site ships are the very files the parity tests ran.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import BuildError
+
+Progress = Callable[[str], None]
+
+# What `loadPyodide()` of Pyodide 314.0.7 actually reads, measured twice while loading it
+# and importing the core's stdlib modules (json, re, base64, dataclasses, urllib.parse):
+# under Node by wrapping fs.readFile/open/createReadStream and fetch, and in headless
+# Chromium by logging the page's requests from a local HTTP server. Both saw exactly:
+#   pyodide.mjs (the module the page imports), pyodide-lock.json (fetched even when no
+#   package is loaded), python_stdlib.zip, pyodide.asm.wasm, pyodide.asm.mjs (import()).
+# Nothing else: pyodide.js is the classic-script twin of pyodide.mjs, the *.map files
+# are for debuggers, and no package from the lock file is fetched because the core
+# needs only the standard library bundled in python_stdlib.zip.
+RUNTIME_FILES: tuple[str, ...] = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
+MANIFEST = "runtime-manifest.json"
+MIN_NODE = 18
+SETUP_HINT = "run `npm ci` (or `python build.py setup`)"
+
+
+def pyodide_dir(root: Path) -> Path:
+    """The installed runtime folder; a missing one is a setup step not yet done."""
+    folder = root / "node_modules" / "pyodide"
+    if not (folder / "package.json").is_file():
+        raise BuildError(f"the Pyodide runtime is not installed: {folder} is missing; {SETUP_HINT}")
+    return folder
+
+
+def pinned_version(root: Path) -> str:
+    """The exact Pyodide version package.json pins (a range would let builds drift)."""
+    package = root / "package.json"
+    try:
+        pin = json.loads(package.read_text(encoding="utf-8"))["dependencies"]["pyodide"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise BuildError(f"{package}: cannot read the pinned Pyodide version ({error})") from None
+    pin = str(pin).lstrip("=").strip()
+    if not re.fullmatch(r"\d+(\.\d+)*", pin):
+        raise BuildError(f"{package}: pin Pyodide to an exact version (found {pin!r}), then {SETUP_HINT}")
+    return pin
+
+
+def pyodide_version(root: Path) -> str:
+    """The installed Pyodide version, checked against the pin in package.json."""
+    installed_file = pyodide_dir(root) / "package.json"
+    try:
+        installed = str(json.loads(installed_file.read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise BuildError(f"{installed_file}: cannot read the installed Pyodide version ({error}); {SETUP_HINT}") from None
+    pinned = pinned_version(root)
+    if installed != pinned:
+        raise BuildError(
+            f"node_modules holds Pyodide {installed} but package.json pins {pinned}; "
+            f"{SETUP_HINT} to install the pinned version"
+        )
+    return installed
+
+
+def node_executable() -> str:
+    """The `node` binary (Node.js 18 or newer), which runs Pyodide outside a browser."""
+    node = shutil.which("node")
+    hint = "install Node.js 18 or newer (for example `apt-get install -y nodejs npm`), then run `python build.py setup`"
+    if node is None:
+        raise BuildError(f"`node` is not on PATH; the scoring core is compiled and tested inside Pyodide under Node.js: {hint}")
+    try:
+        reported = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError) as error:
+        raise BuildError(f"cannot run {node} --version ({error}); {hint}") from None
+    match = re.match(r"v?(\d+)", reported.strip())
+    if match is None or int(match.group(1)) < MIN_NODE:
+        raise BuildError(f"{node} is Node.js {reported.strip() or 'of unknown version'}; {hint}")
+    return node
+
+
+def runtime_files(root: Path) -> list[Path]:
+    """Every file browsers load, or an error naming the first one missing."""
+    folder = pyodide_dir(root)
+    paths = [folder / name for name in RUNTIME_FILES]
+    for path in paths:
+        if not path.is_file():
+            raise BuildError(f"the Pyodide runtime is incomplete: {path} is missing; {SETUP_HINT}")
+    return paths
+
+
+def copy_runtime(root: Path, dest_dir: Path, progress: Progress = print) -> Path:
+    """Copy the runtime files into dest_dir and write their manifest; returns the manifest path.
+
+    A file already identical in dest_dir is left untouched, so a rebuild does not
+    wake up live-reload watchers for 13 MB of unchanged runtime.
+    """
+    version = pyodide_version(root)
+    sources = runtime_files(root)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    entries = []
+    copied = 0
+    for source in sources:
+        digest = sha256_file(source)
+        target = dest_dir / source.name
+        if not (target.is_file() and target.stat().st_size == source.stat().st_size and sha256_file(target) == digest):
+            replace_file(target, source.read_bytes())
+            copied += 1
+        entries.append({"name": source.name, "size": source.stat().st_size, "sha256": digest})
+    manifest = {"pyodide": version, "files": entries, "hash": manifest_hash(entries)}
+    path = dest_dir / MANIFEST
+    replace_file(path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
+    total = sum(int(e["size"]) for e in entries)
+    progress(f"runtime: Pyodide {version}, {len(entries)} files, {total / 1e6:.1f} MB ({copied} copied) -> {dest_dir}")
+    return path
+
+
+def manifest_hash(entries: list[dict[str, object]]) -> str:
+    """sha256 of the entries as canonical JSON: one value that changes when any file does."""
+    canonical = json.dumps(entries, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write data beside path and move it into place, so nobody ever sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temp.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)

@@ -1,0 +1,46 @@
+"""Session fixtures: the compiled core wheel and the engines that run it.
+
+`engine` is parametrized (markupsafe style), so one test body runs against the
+core in this CPython and against the compiled wheel inside the pinned Pyodide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from engines import ROOT, SALES_QUIZ, TEAM_QUIZ, CPythonEngine, PyodideEngine
+
+from stageguide.buildtools.engine import EngineBuild, build_engine
+from stageguide.buildtools.errors import BuildError
+from stageguide.buildtools.runtime import node_executable, pyodide_dir
+
+
+def require_node() -> str:
+    """The node binary; without it the Pyodide tests fail (a skip would hide a lost check)."""
+    try:
+        return node_executable()
+    except BuildError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def compiled_wheel(tmp_path_factory: pytest.TempPathFactory) -> EngineBuild:
+    """A real build of the core wheel and quiz JSON into a fresh folder, once per session."""
+    require_node()
+    quizzes = [path for path in (SALES_QUIZ, TEAM_QUIZ) if path.exists()]
+    return build_engine(ROOT, quizzes, tmp_path_factory.mktemp("engine"), progress=lambda line: None)
+
+
+@pytest.fixture(scope="session")
+def pyodide_engine(compiled_wheel: EngineBuild) -> Iterator[PyodideEngine]:
+    engine = PyodideEngine(require_node(), pyodide_dir(ROOT), compiled_wheel.wheel)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(params=["cpython", pytest.param("pyodide", marks=pytest.mark.pyodide)])
+def engine(request: pytest.FixtureRequest) -> CPythonEngine | PyodideEngine:
+    if request.param == "pyodide":
+        return request.getfixturevalue("pyodide_engine")
+    return CPythonEngine()
