@@ -25,34 +25,42 @@ def read_quiz(path: str | Path) -> Quiz:
 def parse_quiz(text: str, source: str = "<quiz>") -> Quiz:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        lines: dict[str, int] = {}
+        structural: list[Problem] = []
+        if root is not None:
+            _index(root, "", lines, structural, set())
+        if structural:
+            raise QuizError(structural, source)
+        data = yaml.load(text, Loader=yaml.SafeLoader)  # safe now: no aliases, so no cycles or blow-ups
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(error, "problem", None) or str(error)
         raise QuizError([Problem("", f"not valid YAML: {problem}", line)], source) from None
-    lines: dict[str, int] = {}
-    duplicates: list[Problem] = []
-    if root is not None:
-        _index(root, "", lines, duplicates)
-    if duplicates:
-        raise QuizError(duplicates, source)
     return load_quiz(data, source=source, line_of=lines.get)
 
 
-def _index(node: yaml.Node, path: str, lines: dict[str, int], duplicates: list[Problem]) -> None:
-    """Record the line of every key path, and report keys given twice (YAML keeps only the last)."""
+def _index(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Problem], seen: set[int]) -> None:
+    """Record the line of every key path; report keys given twice (YAML keeps only the last) and aliases.
+
+    A quiz has no use for anchors and aliases (`&a`, `*a`), and refusing them
+    rules out self-referencing documents and alias bombs before anything walks them.
+    """
+    if id(node) in seen:
+        problems.append(Problem(path, "YAML aliases (*name) are not supported in quiz files; write the value out", node.start_mark.line + 1))
+        return
+    seen.add(id(node))
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
+        keys: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
             child = f"{path}.{key}" if path else key
-            if key in seen:
-                duplicates.append(Problem(child, f"key {key!r} appears twice in the same mapping", key_node.start_mark.line + 1))
-            seen.add(key)
+            if key in keys:
+                problems.append(Problem(child, f"key {key!r} appears twice in the same mapping", key_node.start_mark.line + 1))
+            keys.add(key)
             lines[child] = key_node.start_mark.line + 1
-            _index(value_node, child, lines, duplicates)
+            _index(value_node, child, lines, problems, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _index(item, f"{path}[{index}]", lines, duplicates)
+            _index(item, f"{path}[{index}]", lines, problems, seen)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -58,9 +59,17 @@ def clean_name(name: str | None) -> str | None:
     name = " ".join(name.split())
     if len(name) > MAX_NAME_LENGTH:
         raise AnswerError(f"the name is {len(name)} characters long; keep it to {MAX_NAME_LENGTH} (initials are enough)")
-    if any(not ch.isprintable() for ch in name):
+    if any(_unshowable(ch) for ch in name):
         raise AnswerError("the name contains characters that cannot be shown")
     return name or None
+
+
+# Bidirectional overrides can make a name display as something else; joiners are fine.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _unshowable(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp") or ch in _BIDI_CONTROLS
 
 
 def extract_code(text: str) -> str:
@@ -100,15 +109,17 @@ def decode(quiz: Quiz, text: str) -> Share:
     answers = tuple(DIGITS.index(ch) for ch in digits)
     check_answers(quiz, answers)
     group = name = None
+    keys: set[str] = set()
     for part in extras.split("~")[1:]:
         key, value = part[0], part[1:]
-        if key == "g" and group is None:
+        if key in keys or key not in "gn":
+            raise AnswerError(f"this share code has an unknown or repeated part '~{key}'")
+        keys.add(key)
+        if key == "g":
             _check_group(quiz, value)
             group = value
-        elif key == "n" and name is None:
-            name = clean_name(_decode_name(value))
         else:
-            raise AnswerError(f"this share code has an unknown or repeated part '~{key}'")
+            name = clean_name(_decode_name(value))
     return Share(answers, group, name)
 
 
