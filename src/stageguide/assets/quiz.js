@@ -175,7 +175,7 @@
 
   // ----------------------------------------------------------------- quiz
   function mountQuiz(root) {
-    const settings = JSON.parse(root.querySelector(".sg-settings").textContent);
+    const settings = JSON.parse(root.dataset.sgSettings);
     const quiz = settings.quiz;
     const form = root.querySelector("[data-sg-form]");
     const status = root.querySelector("[data-sg-status]");

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from .render import QUIZ_MARKER, render_quiz
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
 SITE_DIR = "assets/stageguide"
 
 
@@ -53,6 +53,9 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             raise PluginError(f"stageguide: engine_timeout must be a positive number of seconds, not {self.config.engine_timeout}")
         self.root = self._resolve_root(config_dir)
         self._generate_engine()
+        # Our partials win over the theme's, but not over the site's own custom_dir.
+        custom = 1 if config.theme.custom_dir else 0
+        config.theme.dirs.insert(custom, str(OVERRIDES))
         config.extra_css.append(f"{SITE_DIR}/quiz.css")
         config.extra_javascript.append(f"{SITE_DIR}/quiz.js")
         return config
@@ -164,6 +167,3 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             "timeout_ms": int(self.config.engine_timeout * 1000),
         }
 
-
-def _json(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"))

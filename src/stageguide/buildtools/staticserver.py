@@ -1,0 +1,106 @@
+"""A small static file server for the built site, used by the browser tests and the benchmark.
+
+It can mount the site under a subpath (as GitHub Pages does for project sites)
+and lets a test swap a file's response (status, body or content type) to
+provoke failures a real host can produce.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+CONTENT_TYPES = {
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".json": "application/json",
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+    ".webmanifest": "application/manifest+json",
+}
+
+
+@dataclass
+class Override:
+    """Replace what the server answers for one path below the mount point."""
+
+    status: int = 200
+    content_type: str | None = None
+    body: bytes | None = None
+
+
+@dataclass
+class SiteServer:
+    root: Path
+    prefix: str = "/"
+    host: str = "127.0.0.1"
+    overrides: dict[str, Override] = field(default_factory=dict)
+    log: list[str] = field(default_factory=list)
+    _httpd: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._httpd is not None, "server not started"
+        return f"http://{self.host}:{self._httpd.server_port}{self.prefix}"
+
+    def start(self) -> "SiteServer":
+        handler: Callable[..., SimpleHTTPRequestHandler] = partial(_Handler, self, directory=str(self.root))
+        self._httpd = ThreadingHTTPServer((self.host, 0), handler)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> "SiteServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
+
+    def __init__(self, server_state: SiteServer, *args: object, **kwargs: object) -> None:
+        self.state = server_state
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def translate_path(self, path: str) -> str:
+        prefix = self.state.prefix
+        bare = path.split("?", 1)[0].split("#", 1)[0]
+        if not bare.startswith(prefix) and bare + "/" != prefix:
+            return str(self.state.root / "__outside_the_mount__")
+        return super().translate_path("/" + path[len(prefix):])
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self.state.log.append(self.path)
+        relative = self.path.split("?", 1)[0][len(self.state.prefix):]
+        override = self.state.overrides.get(relative)
+        if override is None:
+            super().do_GET()
+            return
+        body = override.body
+        if body is None:
+            body = Path(self.translate_path(self.path)).read_bytes() if override.status == 200 else b"not found"
+        self.send_response(override.status)
+        self.send_header("Content-Type", override.content_type or self.guess_type(self.path))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature from http.server
+        pass

@@ -1,0 +1,63 @@
+"""Helpers that use the quiz page the way a visitor does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+from stageguide.core import Quiz
+from stageguide.quizfile import read_quiz
+
+REPO = Path(__file__).resolve().parents[2]
+QUIZ: Quiz = read_quiz(REPO / "quiz" / "sales-marketing.yml")
+ENGINE_MS = 60_000
+
+
+def quiz_root(page: Page) -> Locator:
+    return page.locator("[data-stageguide-quiz]")
+
+
+def wait_engine(page: Page, state: str = "ready", timeout: int = ENGINE_MS) -> None:
+    expect(quiz_root(page)).to_have_attribute("data-engine", state, timeout=timeout)
+
+
+def answer(page: Page, answers: Sequence[int | None], quiz: Quiz = QUIZ) -> None:
+    """Click the label of each chosen answer, as a visitor would (None skips a statement)."""
+    for statement, value in zip(quiz.statements, answers):
+        if value is None:
+            continue
+        page.locator(f"#sg-q-{statement.id} label.sg-option").filter(
+            has=page.locator(f"input[value='{value}']")
+        ).click()
+
+
+def submit(page: Page) -> Locator:
+    page.locator("[data-sg-submit]").click()
+    result = page.locator("[data-quiz-result]")
+    expect(result).to_be_visible(timeout=ENGINE_MS)
+    return result
+
+
+def checked_answers(page: Page, quiz: Quiz = QUIZ) -> list[int | None]:
+    values: list[int | None] = []
+    for statement in quiz.statements:
+        checked = page.locator(f"input[name='{statement.id}']:checked")
+        values.append(int(checked.get_attribute("value") or 0) if checked.count() else None)
+    return values
+
+
+def vector_for_total(total: int, quiz: Quiz = QUIZ) -> list[int]:
+    """A varied answer vector with the given total (spreads the surplus over the statements)."""
+    count = len(quiz.statements)
+    low, high = quiz.scale_min, quiz.scale_max
+    values = [low] * count
+    surplus = total - low * count
+    index = 0
+    while surplus > 0:
+        step = min(high - values[index % count], surplus, 1 + index % 3)
+        values[index % count] += step
+        surplus -= step
+        index += 1
+    return values
