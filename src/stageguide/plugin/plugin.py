@@ -18,13 +18,14 @@ from ..buildtools.runtime import copy_runtime
 from ..core import Quiz, QuizError
 from ..quizfile import read_quiz
 from .config import StageguideConfig
-from .render import QUIZ_MARKER, render_quiz
+from .render import QUIZ_MARKER, TEAM_MARKER, render_quiz, render_team
 
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
 SITE_DIR = "assets/stageguide"
+SCRIPTS = ("engine.js", "quiz.js", "team.js")  # engine.js first: the others use window.stageguide.engine
 
 
 class StageguidePlugin(BasePlugin[StageguideConfig]):
@@ -57,7 +58,8 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         custom = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(custom, str(OVERRIDES))
         config.extra_css.append(f"{SITE_DIR}/quiz.css")
-        config.extra_javascript.append(f"{SITE_DIR}/quiz.js")
+        for script in SCRIPTS:  # small, on every page: instant navigation may reach a quiz from anywhere
+            config.extra_javascript.append(f"{SITE_DIR}/{script}")
         return config
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
@@ -86,11 +88,14 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         return files
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if not self.config.enabled or QUIZ_MARKER not in html:
+        if not self.config.enabled:
             return None
         assert self.quiz is not None
-        form = render_quiz(self.quiz, self._settings(page, files))
-        return html.replace(QUIZ_MARKER, form, 1).replace(QUIZ_MARKER, "")
+        for marker, render in ((QUIZ_MARKER, render_quiz), (TEAM_MARKER, render_team)):
+            if marker in html:
+                # One component per page: a second marker would give two forms the same ids.
+                html = html.replace(marker, render(self.quiz, self._settings(page, files)), 1).replace(marker, "")
+        return html
 
     # -- helpers -------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ..core import Quiz
 
 QUIZ_MARKER = "<!-- stageguide:quiz -->"
+TEAM_MARKER = "<!-- stageguide:team -->"
 
 
 @lru_cache(maxsize=1)
@@ -26,4 +27,10 @@ def environment() -> Environment:
 def render_quiz(quiz: Quiz, settings: dict[str, Any]) -> str:
     """The quiz form as static HTML, with the browser's settings as inert JSON inside it."""
     template = environment().get_template("quiz.html")
+    return template.render(quiz=quiz, settings=settings)
+
+
+def render_team(quiz: Quiz, settings: dict[str, Any]) -> str:
+    """The team report's input form; the report itself is built in the browser from the core's data."""
+    template = environment().get_template("team.html")
     return template.render(quiz=quiz, settings=settings)

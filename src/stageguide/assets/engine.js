@@ -1,0 +1,103 @@
+// stageguide engine client: one module worker running Pyodide and the compiled
+// scoring core, shared by every component (quiz, team report) for the whole visit.
+// Loaded once via extra_javascript; Material's instant navigation keeps it alive, so
+// leaving a page and coming back reuses the running engine instead of starting another.
+(() => {
+  "use strict";
+
+  const engine = {
+    worker: null,
+    state: "idle", // idle | loading | ready | failed
+    error: "",
+    nextId: 1,
+    pending: new Map(),
+    listeners: new Set(),
+    timer: 0,
+  };
+
+  function engineNotify() {
+    for (const listener of engine.listeners) listener(engine.state, engine.error);
+  }
+
+  function engineFail(message) {
+    if (engine.state === "failed") return;
+    clearTimeout(engine.timer);
+    engine.state = "failed";
+    engine.error = message;
+    if (engine.worker) engine.worker.terminate();
+    engine.worker = null;
+    for (const { reject } of engine.pending.values()) reject(new Error(message));
+    engine.pending.clear();
+    engineNotify();
+  }
+
+  function engineStart(settings) {
+    if (engine.state === "loading" || engine.state === "ready") return;
+    const urls = Object.fromEntries(Object.entries(settings.urls).map(([k, v]) => [k, new URL(v, location.href).href]));
+    engine.state = "loading";
+    engine.error = "";
+    engineNotify();
+    engine.timer = setTimeout(
+      () => engineFail(`it did not start within ${Math.round(settings.timeout_ms / 1000)} seconds`),
+      settings.timeout_ms,
+    );
+    let worker;
+    try {
+      worker = new Worker(urls.worker, { type: "module" });
+    } catch (error) {
+      engineFail(`this browser cannot run it (${error.message})`);
+      return;
+    }
+    engine.worker = worker;
+    worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      engineFail(event.message ? `its script failed (${event.message})` : "its script could not be loaded");
+    });
+    worker.addEventListener("messageerror", () => engineFail("it sent a message that could not be read"));
+    worker.addEventListener("message", (event) => {
+      const { id, type, data, error } = event.data || {};
+      if (type === "ready") {
+        clearTimeout(engine.timer);
+        engine.state = "ready";
+        engineNotify();
+        return;
+      }
+      if (type === "failed") {
+        engineFail(error);
+        return;
+      }
+      const request = engine.pending.get(id);
+      if (!request) return;
+      engine.pending.delete(id);
+      if (type === "reply") request.resolve(data);
+      else request.reject(Object.assign(new Error(error.message), { kind: error.kind }));
+    });
+    worker.postMessage({ id: 0, type: "init", data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz } });
+  }
+
+  function engineRequest(type, data) {
+    if (engine.state === "failed" || !engine.worker) {
+      return Promise.reject(new Error(engine.error || "the scoring engine is not running"));
+    }
+    const id = engine.nextId++;
+    return new Promise((resolve, reject) => {
+      engine.pending.set(id, { resolve, reject });
+      engine.worker.postMessage({ id, type, data });
+    });
+  }
+
+  function engineWatch(listener) {
+    engine.listeners.add(listener);
+    listener(engine.state, engine.error);
+    return () => engine.listeners.delete(listener);
+  }
+
+  window.stageguide = Object.freeze({
+    engine: Object.freeze({
+      start: engineStart,
+      request: engineRequest,
+      watch: engineWatch,
+      state: () => engine.state,
+    }),
+  });
+})();
