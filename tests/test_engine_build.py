@@ -145,6 +145,13 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
 
     first.wheel.unlink()
     assert _build(repo).rebuilt and first.wheel.is_file()
+
+    # A wheel cut short (a build killed while something copied it) is not trusted.
+    whole = first.wheel.read_bytes()
+    first.wheel.write_bytes(whole[: len(whole) // 2])
+    lines.clear()
+    assert _build(repo, lines).rebuilt
+    assert first.wheel.read_bytes() == whole
     out = repo / "build" / "engine"
     assert sorted(p.name for p in out.iterdir()) == sorted([first.wheel.name, "team-sport.json", "stamp.json"])
 

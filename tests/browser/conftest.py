@@ -6,6 +6,7 @@ not on 127.0.0.1, and pytest-playwright saves a screenshot when a test fails.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -80,6 +81,22 @@ def serve_site(config: Path, dest: Path, prefix: str = "/") -> SiteServer:
         running.stop()
         raise
     return running
+
+
+def variant_config(folder: Path, plugin: dict[str, Any], quiz_text: str | None = None) -> Path:
+    """A mkdocs.yml that inherits the real site but changes the plugin's options (and maybe the quiz)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    options = {"quiz": str(REPO / "quiz" / "sales-marketing.yml"), "node_modules": str(REPO / "node_modules"), **plugin}
+    if quiz_text is not None:
+        quiz = folder / "quiz.yml"
+        quiz.write_text(quiz_text, encoding="utf-8")
+        options["quiz"] = str(quiz)
+    config = folder / "mkdocs.yml"
+    config.write_text(
+        json.dumps({"INHERIT": str(REPO / "mkdocs.yml"), "docs_dir": str(REPO / "docs"), "plugins": ["search", {"stageguide": options}]}),
+        encoding="utf-8",
+    )
+    return config
 
 
 @pytest.fixture(scope="session")

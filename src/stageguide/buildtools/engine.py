@@ -61,7 +61,7 @@ def build_engine(root: Path, quiz_paths: list[Path], out_dir: Path | None = None
     inputs = _input_hashes(root, sources, quiz_paths, version)
     previous = _read_stamp(out_dir)
     old_inputs = previous.get("inputs") if isinstance(previous.get("inputs"), dict) else {}
-    if old_inputs == inputs and all((out_dir / name).is_file() for name in previous.get("outputs", [])):
+    if old_inputs == inputs and _outputs_intact(out_dir, previous):
         outputs = [out_dir / name for name in previous["outputs"]]
         progress(f"engine: up to date ({out_dir})")
         return _result(outputs, rebuilt=False)
@@ -79,9 +79,27 @@ def build_engine(root: Path, quiz_paths: list[Path], out_dir: Path | None = None
         stale = out_dir / name
         if stale not in outputs:
             stale.unlink(missing_ok=True)
-    stamp = {"pyodide": version, "outputs": [p.name for p in outputs], "inputs": inputs}
+    stamp = {
+        "pyodide": version,
+        "outputs": [p.name for p in outputs],
+        "output_hashes": {p.name: sha256_file(p) for p in outputs},
+        "inputs": inputs,
+    }
     replace_file(out_dir / STAMP, (json.dumps(stamp, indent=2) + "\n").encode("utf-8"))
     return _result(outputs, rebuilt=True)
+
+
+def _outputs_intact(out_dir: Path, stamp: dict[str, Any]) -> bool:
+    """Trust earlier outputs only if each is still exactly what the stamp recorded."""
+    names = stamp.get("outputs")
+    hashes = stamp.get("output_hashes")
+    if not isinstance(names, list) or not names or not isinstance(hashes, dict):
+        return False
+    for name in names:
+        path = out_dir / str(name)
+        if not path.is_file() or sha256_file(path) != hashes.get(name):
+            return False
+    return True
 
 
 def core_sources(root: Path) -> dict[str, Path]:

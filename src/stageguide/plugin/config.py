@@ -22,5 +22,8 @@ class StageguideConfig(Config):
     engine_timeout = c.Type((int, float), default=20)
     """Seconds to wait for the in-browser engine before offering scoring by hand."""
 
+    csp = c.Type(bool, default=True)
+    """Add a strict Content Security Policy to every page (left out under `mkdocs serve`)."""
+
     node_modules = c.Optional(c.Type(str))
     """The folder holding `pyodide/` from `npm ci`; by default the nearest one above mkdocs.yml."""

@@ -18,6 +18,7 @@ from ..buildtools.runtime import copy_runtime
 from ..core import Quiz, QuizError
 from ..quizfile import read_quiz
 from .config import StageguideConfig
+from .csp import apply_to_site
 from .render import QUIZ_MARKER, TEAM_MARKER, render_quiz, render_team
 
 log = get_plugin_logger(__name__)
@@ -38,6 +39,10 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self.wheel: Path | None = None
         self.quiz_json: Path | None = None
         self.runtime_dir: Path | None = None
+        self.command = "build"
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -96,6 +101,17 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 # One component per page: a second marker would give two forms the same ids.
                 html = html.replace(marker, render(self.quiz, self._settings(page, files)), 1).replace(marker, "")
         return html
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if not self.config.enabled or not self.config.csp:
+            return
+        if self.command == "serve":
+            # `mkdocs serve` injects an inline live-reload script that no build-time hash can allow.
+            log.info("Content Security Policy left out while serving (live reload needs an inline script)")
+            return
+        cdn = self.config.cdn_url if self.config.runtime == "cdn" else None
+        policy, count = apply_to_site(Path(config.site_dir), cdn)
+        log.debug(f"Content Security Policy added to {count} pages: {policy}")
 
     # -- helpers -------------------------------------------------------------
 
