@@ -14,9 +14,11 @@ from typing import TextIO
 
 from . import __version__
 from .core import AnswerError, Quiz, QuizError, Result, decode, encode, score
+from .core.csvimport import FORMATS, MAX_CSV_BYTES, read_roster
+from .core.team import team_report
 from .core.spec import json_schema
 from .quizfile import read_quiz
-from .report import render_result
+from .report import render_result, render_team
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -61,6 +63,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, help="quiz files (default: quiz/*.yml)")
     check.add_argument("--docs", type=Path, help="docs folder for the stage pages (default: ./docs if it exists)")
     check.set_defaults(run=_run_check)
+
+    team = sub.add_parser(
+        "team",
+        help="report on a whole team from a CSV file or a list of share links",
+        description="Report on a team: how each function rates the relationship and where they disagree. "
+        "FILE is a CSV export from a survey tool (a header row, one row per respondent) or a text file "
+        "of share links or codes, one per line; - reads standard input. Rows that cannot be read are "
+        "listed on standard error and left out of the report.",
+    )
+    team.add_argument("file", metavar="FILE", help="a .csv file, a text file of links/codes, or - for standard input")
+    team.add_argument("--format", choices=FORMATS, default="auto", help="how to read FILE (default: guess from its first line)")
+    team.add_argument("--quiz", type=Path, help="quiz file (default: the single quiz/*.yml)")
+    team.add_argument("--json", action="store_true", help="print the report's data as JSON")
+    team.set_defaults(run=_run_team)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of quiz files")
     schema.set_defaults(run=_run_schema)
@@ -159,6 +175,32 @@ def _run_check(args: argparse.Namespace, stdin: TextIO) -> int:
             f"{len(quiz.dimensions)} dimensions, {len(quiz.stages)} stages)"
         )
     return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _run_team(args: argparse.Namespace, stdin: TextIO) -> int:
+    quiz = _resolve_quiz(args.quiz)
+    text = stdin.read() if args.file == "-" else _read_team_file(Path(args.file))
+    report = team_report(quiz, read_roster(quiz, text, args.format))
+    for skipped in report["skipped"]:
+        print(f"stageguide: skipped {skipped['where']}: {skipped['message']}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print(render_team(report))
+    return EXIT_OK
+
+
+def _read_team_file(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_CSV_BYTES + 3:  # + a byte-order mark; the core checks the text itself
+            raise UsageError(f"{path} is {path.stat().st_size / (1024 * 1024):.1f} MB; a team file may be at most 2 MB")
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text; export the CSV as UTF-8") from None
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read it ({error.strerror or error})") from None
 
 
 def _run_schema(args: argparse.Namespace, stdin: TextIO) -> int:

@@ -1,4 +1,559 @@
-// stageguide team report: placeholder until the team view lands (see templates/team.html).
+// stageguide team report: mounts the team page (once per page view, also after Material's
+// instant navigation), sends the pasted links or the chosen CSV file's text to the scoring
+// core (request "team" through engine.js) and draws the report it returns. Every figure and
+// sentence comes from Python; this file only lays them out, with textContent and DOM APIs.
 (() => {
   "use strict";
+
+  const { start: engineStart, request: engineRequest, watch: engineWatch, state: engineState } = window.stageguide.engine;
+
+  const MAX_FILE_BYTES = 2 * 1024 * 1024; // the core refuses more; checked here before reading the file
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  // Okabe-Ito colours (safe for colour-blind readers) and a distinct shape per group, so that
+  // colour is never the only difference. Indexed by the group's place in the quiz.
+  const STYLES = [
+    { colour: "#0072B2", shape: "circle", dash: "" },
+    { colour: "#D55E00", shape: "square", dash: "6 3" },
+    { colour: "#009E73", shape: "triangle", dash: "2 3" },
+    { colour: "#CC79A7", shape: "diamond", dash: "8 3 2 3" },
+    { colour: "#E69F00", shape: "down", dash: "4 4" },
+    { colour: "#56B4E9", shape: "plus", dash: "1 2" },
+  ];
+  const NO_GROUP_STYLE = { colour: "#757575", shape: "ring", dash: "3 2" };
+
+  // ------------------------------------------------------------------ dom
+  function h(tag, attributes = {}, ...children) {
+    const element = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === "class") element.className = value;
+      else element.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return element;
+  }
+
+  function svg(tag, attributes = {}, ...children) {
+    const element = document.createElementNS(SVG_NS, tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value !== null && value !== undefined) element.setAttribute(name, String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined) continue;
+      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return element;
+  }
+
+  const fixed = (value) => Number(value).toFixed(2);
+  const plural = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+  const groupKey = (id) => id ?? "";
+
+  function teamCodesFromHash(hash) {
+    const text = hash.replace(/^#/, "");
+    for (const part of text.split("&")) {
+      if (part.startsWith("t=")) return part.slice(2).split(",").filter((code) => code.trim());
+    }
+    return null;
+  }
+
+  // ----------------------------------------------------------------- team
+  function mountTeam(root) {
+    const settings = JSON.parse(root.dataset.sgSettings);
+    const quiz = settings.quiz;
+    const form = root.querySelector("[data-sg-team-form]");
+    const textarea = root.querySelector("[data-sg-team-text]");
+    const fileInput = root.querySelector("[data-sg-team-file]");
+    const drop = root.querySelector("[data-sg-drop]");
+    const submitButton = root.querySelector("[data-sg-team-submit]");
+    const status = root.querySelector("[data-sg-status]");
+    const message = root.querySelector("[data-sg-message]");
+    const slot = root.querySelector("[data-sg-team-slot]");
+    const cleanups = [];
+    let active = true;
+    let shownFragment = null; // the #t=… of the report on screen, to ignore our own hash changes
+
+    root.classList.add("sg-js");
+    status.hidden = false;
+
+    function listen(target, type, handler) {
+      target.addEventListener(type, handler);
+      cleanups.push(() => target.removeEventListener(type, handler));
+    }
+
+    function showMessage(text) {
+      message.textContent = text;
+      message.hidden = !text;
+    }
+
+    function renderStatus(state, error) {
+      root.dataset.engine = state === "idle" ? "loading" : state;
+      if (state === "ready") status.textContent = "Ready. What you paste or choose stays in this browser.";
+      else if (state === "failed")
+        status.textContent = `The report engine could not start: ${error}. What you pasted is kept in the box below; reload the page to try again.`;
+      else status.textContent = "Preparing the report engine… you can paste links now.";
+    }
+
+    function showReport(report) {
+      shownFragment = `t=${report.codes.join(",")}`;
+      const url = `${location.href.split("#")[0]}#${shownFragment}`;
+      history.replaceState(history.state, "", url);
+      slot.replaceChildren(renderReport(report, url, settings));
+      slot.hidden = false;
+      root.classList.add("sg-has-report");
+    }
+
+    function clearReport() {
+      slot.replaceChildren();
+      slot.hidden = true;
+      root.classList.remove("sg-has-report");
+      shownFragment = null;
+    }
+
+    async function run(text, origin) {
+      showMessage("");
+      if (!text.trim()) {
+        showMessage("Paste at least one share link or code, one per line, or choose a CSV file.");
+        textarea.focus();
+        return;
+      }
+      if (engineState() === "failed") {
+        showMessage("The report engine is not available, so no report can be made. What you pasted is kept.");
+        return;
+      }
+      submitButton.disabled = true;
+      root.setAttribute("aria-busy", "true");
+      status.textContent = engineState() === "ready" ? "Working out the team report…" : "The report will appear as soon as the engine is ready…";
+      try {
+        const report = await engineRequest("team", { quiz: quiz.id, text, format: "auto" });
+        if (!active) return;
+        showReport(report);
+        status.textContent = `Team report made from ${origin}.`;
+        slot.focus({ preventScroll: true });
+        slot.scrollIntoView({ behavior: "smooth", block: "start" });
+      } catch (error) {
+        if (!active) return;
+        clearReport();
+        history.replaceState(history.state, "", location.href.split("#")[0]);
+        showMessage(
+          error.kind === "answer"
+            ? `No team report: ${error.message}.`
+            : `No team report: the report engine is not available (${error.message}). What you pasted is kept.`,
+        );
+        renderStatus(engineState(), error.message);
+        message.focus({ preventScroll: true });
+      } finally {
+        if (active) {
+          submitButton.disabled = false;
+          root.removeAttribute("aria-busy");
+        }
+      }
+    }
+
+    async function runFile(file) {
+      if (!file) return;
+      if (file.size > MAX_FILE_BYTES) {
+        showMessage(`“${file.name}” is ${(file.size / (1024 * 1024)).toFixed(1)} MB; a team file may be at most 2 MB.`);
+        return;
+      }
+      let text;
+      try {
+        text = await file.text();
+      } catch (error) {
+        showMessage(`“${file.name}” could not be read (${error.message}).`);
+        return;
+      }
+      if (active) await run(text, `the file “${file.name}”`);
+    }
+
+    function openFragment() {
+      const codes = teamCodesFromHash(location.hash);
+      if (!codes) return;
+      const fragment = `t=${codes.join(",")}`;
+      if (fragment === shownFragment) return;
+      textarea.value = codes.join("\n");
+      run(textarea.value, "the team link");
+    }
+
+    listen(form, "submit", (event) => {
+      event.preventDefault();
+      run(textarea.value, "the pasted links");
+    });
+    listen(fileInput, "change", () => {
+      runFile(fileInput.files[0]);
+      fileInput.value = ""; // choosing the same file again reads it again
+    });
+    listen(drop, "dragover", (event) => {
+      if (!event.dataTransfer || !Array.from(event.dataTransfer.types).includes("Files")) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+      drop.classList.add("sg-team__drop--over");
+    });
+    listen(drop, "dragleave", () => drop.classList.remove("sg-team__drop--over"));
+    listen(drop, "drop", (event) => {
+      drop.classList.remove("sg-team__drop--over");
+      const file = event.dataTransfer && event.dataTransfer.files[0];
+      if (!file) return; // dropped text lands in the box as usual
+      event.preventDefault();
+      runFile(file);
+    });
+    listen(slot, "click", (event) => {
+      const button = event.target.closest("button[data-sg-action]");
+      if (!button) return;
+      if (button.dataset.sgAction === "print") window.print();
+      if (button.dataset.sgAction === "copy") copyLink(button);
+    });
+    listen(window, "hashchange", openFragment);
+
+    cleanups.push(engineWatch(renderStatus));
+    engineStart(settings);
+    openFragment();
+
+    return () => {
+      active = false;
+      for (const cleanup of cleanups) cleanup();
+    };
+  }
+
+  async function copyLink(button) {
+    const box = button.closest(".sg-share");
+    const input = box.querySelector("input");
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(input.value);
+      copied = true;
+    } catch {
+      input.select();
+      copied = document.execCommand && document.execCommand("copy");
+    }
+    box.querySelector("[data-sg-copied]").textContent = copied ? "Link copied." : "Select the link and copy it.";
+  }
+
+  // --------------------------------------------------------------- styles
+  function styleFor(settings, id) {
+    const index = settings.quiz.groups.indexOf(id);
+    return index < 0 ? NO_GROUP_STYLE : STYLES[index % STYLES.length];
+  }
+
+  function marker(style, x, y, size, hollow) {
+    const fill = hollow ? "none" : style.colour;
+    const common = { fill, stroke: style.colour, "stroke-width": hollow ? 2 : 1, class: "sg-chart__mark" };
+    const r = size / 2;
+    switch (style.shape) {
+      case "square":
+        return svg("rect", { ...common, x: x - r * 0.85, y: y - r * 0.85, width: r * 1.7, height: r * 1.7 });
+      case "triangle":
+        return svg("polygon", { ...common, points: `${x},${y - r} ${x + r},${y + r * 0.8} ${x - r},${y + r * 0.8}` });
+      case "down":
+        return svg("polygon", { ...common, points: `${x},${y + r} ${x + r},${y - r * 0.8} ${x - r},${y - r * 0.8}` });
+      case "diamond":
+        return svg("polygon", { ...common, points: `${x},${y - r} ${x + r},${y} ${x},${y + r} ${x - r},${y}` });
+      case "plus": {
+        const t = r * 0.35;
+        return svg("polygon", {
+          ...common,
+          points: [[-t, -r], [t, -r], [t, -t], [r, -t], [r, t], [t, t], [t, r], [-t, r], [-t, t], [-r, t], [-r, -t], [-t, -t]]
+            .map(([dx, dy]) => `${x + dx},${y + dy}`)
+            .join(" "),
+        });
+      }
+      case "ring":
+        return svg("circle", { ...common, fill: "none", "stroke-width": 2, cx: x, cy: y, r: r * 0.8 });
+      default:
+        return svg("circle", { ...common, cx: x, cy: y, r });
+    }
+  }
+
+  function legendKey(style, hollow = false) {
+    return svg("svg", { class: "sg-legend__key", viewBox: "0 0 16 16", width: 16, height: 16, "aria-hidden": "true", focusable: "false" }, marker(style, 8, 8, 11, hollow));
+  }
+
+  // ---------------------------------------------------------------- chart
+  // One row per dimension: a dot per respondent at their mean on the scale (stacked when
+  // they coincide), and for each group a line and an open marker at the group's mean.
+  function renderChart(report, settings, captionId) {
+    const width = 640;
+    const left = 24;
+    const right = width - 24;
+    const rowHeight = 78;
+    const titleHeight = 18;
+    const axisHeight = 28;
+    const dot = 9;
+    const { min, max } = report.scale;
+    const x = (value) => left + ((value - min) / (max - min || 1)) * (right - left);
+    const height = report.dimensions.length * (rowHeight + titleHeight) + axisHeight;
+    const plotBottom = height - axisHeight;
+
+    const order = (id) => report.groups.findIndex((group) => group.id === id);
+    const byGroup = [...report.respondents].sort((a, b) => order(a.group) - order(b.group) || a.number - b.number);
+
+    const chart = svg("svg", {
+      class: "sg-chart",
+      viewBox: `0 0 ${width} ${height}`,
+      role: "img",
+      "aria-labelledby": captionId,
+      "data-team-chart": "",
+    });
+    const grid = svg("g", { class: "sg-chart__grid", "aria-hidden": "true" });
+    for (let value = min; value <= max; value += 1) {
+      grid.append(
+        svg("line", { x1: x(value), x2: x(value), y1: 0, y2: plotBottom }),
+        svg("text", { x: x(value), y: plotBottom + 18, "text-anchor": "middle", class: "sg-chart__tick" }, String(value)),
+      );
+    }
+    chart.append(grid);
+
+    report.dimensions.forEach((dimension, index) => {
+      const top = index * (rowHeight + titleHeight);
+      const middle = top + titleHeight + rowHeight / 2;
+      const row = svg("g", { class: "sg-chart__row", "data-dimension": dimension.id });
+      row.append(svg("text", { x: left - 16, y: top + 13, class: "sg-chart__title" }, dimension.title));
+      row.append(svg("line", { x1: left, x2: right, y1: middle, y2: middle, class: "sg-chart__axis" }));
+
+      // Stack coinciding dots: alternate above and below the middle line, squeezed to fit.
+      // Respondents go in group order, so each stack shows its groups together.
+      const stacks = new Map();
+      for (const person of byGroup) {
+        const value = person.dimensions[index];
+        const bucket = Math.round(x(value) / dot);
+        if (!stacks.has(bucket)) stacks.set(bucket, []);
+        stacks.get(bucket).push({ person, value });
+      }
+      const tallest = Math.max(...Array.from(stacks.values(), (stack) => stack.length));
+      const step = Math.min(dot + 1, (rowHeight - dot - 6) / Math.max(tallest - 1, 1));
+      for (const stack of stacks.values()) {
+        stack.forEach(({ person, value }, place) => {
+          const offset = place === 0 ? 0 : Math.ceil(place / 2) * (place % 2 ? -1 : 1);
+          const mark = marker(styleFor(settings, person.group), x(value), middle + offset * step, dot, false);
+          mark.classList.add("sg-chart__dot");
+          mark.setAttribute("data-group", groupKey(person.group));
+          mark.append(svg("title", {}, `${person.label}: ${fixed(value)}`));
+          row.append(mark);
+        });
+      }
+      for (const group of dimension.groups) {
+        const style = styleFor(settings, group.id);
+        const at = x(group.mean);
+        const mean = svg("g", { class: "sg-chart__mean", "data-group": groupKey(group.id) });
+        mean.append(
+          svg("line", { x1: at, x2: at, y1: top + titleHeight + 4, y2: top + titleHeight + rowHeight - 4, stroke: style.colour, "stroke-width": 2.5, "stroke-dasharray": style.dash || null }),
+          marker(style, at, top + titleHeight + 4, 12, true),
+          svg("title", {}, `${group.title} mean: ${fixed(group.mean)}`),
+        );
+        row.append(mean);
+      }
+      chart.append(row);
+    });
+    return chart;
+  }
+
+  function renderLegend(report, settings) {
+    return h(
+      "ul",
+      { class: "sg-legend" },
+      report.groups.map((group) =>
+        h("li", { "data-group": groupKey(group.id) }, legendKey(styleFor(settings, group.id)), ` ${group.title} (${group.count})`),
+      ),
+      h("li", { class: "sg-legend__note" }, "Each filled mark is one person; a line with an open mark is a group's mean."),
+    );
+  }
+
+  // --------------------------------------------------------------- report
+  function table(caption, heads, rows, attributes = {}) {
+    return h(
+      "div",
+      { class: "sg-table-wrap" },
+      h(
+        "table",
+        { class: "sg-team-table", ...attributes },
+        h("caption", {}, caption),
+        h("thead", {}, h("tr", {}, heads.map((head) => h("th", { scope: "col" }, head)))),
+        h("tbody", {}, rows),
+      ),
+    );
+  }
+
+  function gapText(gap) {
+    if (!gap) return "–";
+    return gap.points ? `${fixed(gap.points)} (${gap.high.title} higher)` : "0.00";
+  }
+
+  function renderReport(report, url, settings) {
+    const groups = report.groups;
+    const titles = new Map(groups.map((g) => [groupKey(g.id), g.title]));
+    const captionId = "sg-team-chart-caption";
+    const total = report.total;
+    const sections = [];
+
+    sections.push(
+      h("p", { class: "sg-result__eyebrow" }, "Team report"),
+      h("h2", { class: "sg-result__title" }, report.quiz.title),
+      h(
+        "p",
+        { class: "sg-team__count" },
+        `${plural(report.count, "respondent")}: `,
+        groups.map((g) => `${g.title} ${g.count}`).join(", "),
+        ".",
+      ),
+    );
+    if (report.skipped.length) {
+      sections.push(
+        h(
+          "div",
+          { class: "sg-team__skipped", "data-team-skipped": "" },
+          h("p", {}, `${plural(report.skipped.length, "entry", "entries")} could not be read and ${report.skipped.length === 1 ? "is" : "are"} left out:`),
+          h("ul", {}, report.skipped.map((s) => h("li", { "data-where": s.where }, h("strong", {}, s.where), `: ${s.message}`))),
+        ),
+      );
+    }
+    if (report.ignored_columns.length) {
+      sections.push(h("p", { class: "sg-help", "data-team-ignored": "" }, `Ignored columns: ${report.ignored_columns.join(", ")}.`));
+    }
+
+    sections.push(h("h3", {}, "What stands out"), h("ul", { class: "sg-team__findings", "data-team-findings": "" }, report.findings.map((f) => h("li", { "data-kind": f.kind }, f.text))));
+
+    sections.push(
+      h("h3", {}, "Totals and stages"),
+      h(
+        "p",
+        { class: "sg-team__totals", "data-team-total": "", "data-mean": total.mean, "data-spread": total.spread },
+        `Mean total ${fixed(total.mean)} out of ${report.highest_total}; range ${total.min}–${total.max} (${plural(total.range, "point")}); spread (standard deviation) ${fixed(total.spread)}.`,
+      ),
+      table(
+        "Respondents in each stage",
+        ["Stage", "Totals", "Respondents"],
+        report.stages.map((s) => h("tr", { "data-stage": s.id }, h("th", { scope: "row" }, s.title), h("td", {}, `${s.min}–${s.max}`), h("td", { "data-count": s.count }, String(s.count)))),
+      ),
+    );
+
+    sections.push(
+      h("h3", {}, "By dimension"),
+      h(
+        "figure",
+        { class: "sg-team__figure" },
+        renderLegend(report, settings),
+        renderChart(report, settings, captionId),
+        h(
+          "figcaption",
+          { id: captionId },
+          `Each dimension's average answer per person on the ${report.scale.min}–${report.scale.max} scale, by group, with each group's mean. The same figures are in the tables below.`,
+        ),
+      ),
+      table(
+        `Mean per dimension on the ${report.scale.min}–${report.scale.max} scale; the gap is between the two groups furthest apart`,
+        ["Dimension", ...groups.map((g) => `${g.title} (${g.count})`), "Team", "Gap"],
+        report.dimensions.map((d) =>
+          h(
+            "tr",
+            { "data-dimension": d.id },
+            h("th", { scope: "row" }, d.title),
+            d.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
+            h("td", { "data-team-mean": "" }, fixed(d.mean)),
+            h("td", { "data-gap": d.gap ? d.gap.points : "" }, gapText(d.gap)),
+          ),
+        ),
+        { "data-team-dimensions": "" },
+      ),
+    );
+
+    const between = report.disagreements.between;
+    sections.push(h("h3", {}, "Where the functions disagree most"));
+    sections.push(
+      between.length
+        ? table(
+            "Statements with the largest difference between group means",
+            ["Statement", ...groups.map((g) => g.title), "Gap"],
+            between.map((s) =>
+              h(
+                "tr",
+                { "data-statement": s.id },
+                h("th", { scope: "row" }, `${s.number}. ${s.text}`),
+                s.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
+                h("td", { "data-gap": s.gap.points }, gapText(s.gap)),
+              ),
+            ),
+            { "data-team-between": "" },
+          )
+        : h("p", { class: "sg-help" }, groups.filter((g) => g.id !== null).length < 2 ? "This needs answers from at least two groups." : "None: the groups give the same average answers."),
+    );
+    const within = report.disagreements.within;
+    sections.push(h("h3", {}, "Where the team disagrees most"));
+    sections.push(
+      within.length
+        ? table(
+            "Statements with the widest spread of answers across the whole team",
+            ["Statement", "Spread", "Answers", "Mean"],
+            within.map((s) =>
+              h(
+                "tr",
+                { "data-statement": s.id },
+                h("th", { scope: "row" }, `${s.number}. ${s.text}`),
+                h("td", { "data-spread": s.spread }, fixed(s.spread)),
+                h("td", {}, `${s.min} to ${s.max}`),
+                h("td", {}, fixed(s.mean)),
+              ),
+            ),
+            { "data-team-within": "" },
+          )
+        : h("p", { class: "sg-help" }, report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers."),
+    );
+
+    sections.push(
+      h("h3", {}, "Respondents"),
+      table(
+        `Each person's total, stage and mean per dimension on the ${report.scale.min}–${report.scale.max} scale (the dots in the chart)`,
+        ["#", "Name", "Group", "Total", "Stage", ...report.dimensions.map((d) => d.title)],
+        report.respondents.map((r) =>
+          h(
+            "tr",
+            { "data-respondent": r.number, "data-group": groupKey(r.group) },
+            h("td", {}, String(r.number)),
+            h("th", { scope: "row" }, r.label),
+            h("td", {}, titles.get(groupKey(r.group))),
+            h("td", { "data-total": r.total }, String(r.total)),
+            h("td", { "data-stage": r.stage.id }, r.stage.title),
+            r.dimensions.map((value) => h("td", {}, fixed(value))),
+          ),
+        ),
+        { "data-team-respondents": "" },
+      ),
+    );
+
+    sections.push(
+      h(
+        "div",
+        { class: "sg-share" },
+        h("label", { class: "sg-share__label" }, "Team link (it holds everyone's answers after the #; opening it makes this report again)", h("input", { type: "text", readonly: true, value: url, "data-team-link": "" })),
+        h(
+          "div",
+          { class: "sg-share__buttons" },
+          h("button", { type: "button", class: "md-button", "data-sg-action": "copy" }, "Copy link"),
+          h("button", { type: "button", class: "md-button", "data-sg-action": "print" }, "Print"),
+          h("span", { class: "sg-share__copied", "data-sg-copied": "", role: "status" }),
+        ),
+      ),
+    );
+
+    return h("div", { class: "sg-team__body", "data-team-report": "", "data-count": report.count }, sections);
+  }
+
+  // ----------------------------------------------------------------- boot
+  let unmount = null;
+  function mountPage() {
+    if (unmount) unmount();
+    unmount = null;
+    const root = document.querySelector("[data-stageguide-team]");
+    if (root) unmount = mountTeam(root);
+  }
+
+  if (typeof document$ !== "undefined" && document$ && typeof document$.subscribe === "function") {
+    document$.subscribe(mountPage); // Material: fires on load and after every instant navigation
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mountPage, { once: true });
+  } else {
+    mountPage();
+  }
 })();

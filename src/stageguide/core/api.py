@@ -14,9 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 from . import sharecode
+from .csvimport import read_roster
 from .errors import AnswerError, QuizError
 from .model import Quiz, load_quiz
 from .scoring import score
+from .team import team_report
 
 Handler = Callable[[Quiz, dict[str, Any]], Any]
 
@@ -91,10 +93,16 @@ def _share(quiz: Quiz, data: dict[str, Any]) -> Any:
     return {"share": share.to_dict(), "result": score(quiz, share.answers).to_dict()}
 
 
+def _team(quiz: Quiz, data: dict[str, Any]) -> Any:
+    """A team report from pasted links/codes or CSV text: {"text": …, "format": "auto" | "csv" | "codes"}."""
+    return team_report(quiz, read_roster(quiz, data.get("text"), data.get("format", "auto")))
+
+
 HANDLERS: dict[str, Handler] = {
     "score": _score,
     "result": _result,
     "encode": _encode,
     "decode": _decode,
     "share": _share,
+    "team": _team,
 }

@@ -1,0 +1,218 @@
+"""The team page as a facilitator uses it: real build, real Chromium, the core in Pyodide.
+
+Every expected figure comes from CPython's `team_report` for the same input, so the
+page is checked against the reference, not against numbers copied into the test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from stageguide.buildtools.staticserver import SiteServer
+from stageguide.core import encode
+from stageguide.core.csvimport import read_roster
+from stageguide.core.team import team_report
+
+from .quizpage import ENGINE_MS, QUIZ, vector_for_total
+
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+
+
+def team_root(page: Page) -> Locator:
+    return page.locator("[data-stageguide-team]")
+
+
+def six_links(server: SiteServer) -> str:
+    """Three from Sales, three from Marketing, with Sales markedly less happy."""
+    people = [
+        (vector_for_total(35), "sales", "Sam"),
+        (vector_for_total(44), "sales", HOSTILE_NAME),
+        (vector_for_total(52), "sales", None),
+        (vector_for_total(71), "marketing", "Zoë M"),
+        (vector_for_total(83), "marketing", "Mo"),
+        ([5 - (i % 3) for i in range(len(QUIZ.statements))], "marketing", None),
+    ]
+    return "\n".join(f"{server.url}quiz/#a={encode(QUIZ, answers, group, name)}" for answers, group, name in people)
+
+
+def make_report(page: Page, text: str) -> Locator:
+    page.locator("[data-sg-team-text]").fill(text)
+    page.locator("[data-sg-team-submit]").click()
+    report = page.locator("[data-team-report]")
+    expect(report).to_be_visible(timeout=ENGINE_MS)
+    return report
+
+
+def expect_report(report: Locator, expected: dict[str, Any]) -> None:
+    """The page shows CPython's figures: counts, totals, per-group means, gaps and findings."""
+    expect(report).to_have_attribute("data-count", str(expected["count"]))
+    rows = report.locator("[data-team-respondents] tbody tr")
+    expect(rows).to_have_count(expected["count"])
+    for row, person in zip(rows.all(), expected["respondents"]):
+        expect(row.locator("th")).to_have_text(person["label"])
+        expect(row.locator("[data-total]")).to_have_text(str(person["total"]))
+        expect(row.locator("[data-stage]")).to_have_attribute("data-stage", person["stage"]["id"])
+    for dim in expected["dimensions"]:
+        row = report.locator(f"[data-team-dimensions] tr[data-dimension='{dim['id']}']")
+        for group in dim["groups"]:
+            expect(row.locator(f"td[data-group='{group['id'] or ''}']")).to_have_text(f"{group['mean']:.2f}")
+        expect(row.locator("[data-team-mean]")).to_have_text(f"{dim['mean']:.2f}")
+        if dim["gap"]:
+            expect(row.locator("[data-gap]")).to_have_text(f"{dim['gap']['points']:.2f} ({dim['gap']['high']['title']} higher)")
+    expect(report.locator("[data-team-findings] li")).to_have_text([f["text"] for f in expected["findings"]])
+    total = expected["total"]
+    expect(report.locator("[data-team-total]")).to_contain_text(f"Mean total {total['mean']:.2f}")
+    expect(report.locator("[data-team-total]")).to_contain_text(f"spread (standard deviation) {total['spread']:.2f}")
+
+
+def test_six_links_show_the_cpython_means_and_largest_gap(page: Page, server: SiteServer) -> None:
+    text = six_links(server)
+    expected = team_report(QUIZ, read_roster(QUIZ, text))
+    page.goto(server.url + "team/")
+    report = make_report(page, text)
+    expect_report(report, expected)
+
+    largest = max(expected["dimensions"], key=lambda d: d["gap"]["points"])
+    assert largest["gap"]["low"]["id"] == "sales"
+    finding = report.locator("[data-team-findings] li").first
+    expect(finding).to_have_attribute("data-kind", "dimension-gap")
+    expect(finding).to_contain_text(f"Sales rates {largest['title']} {largest['gap']['points']:.1f} points lower than Marketing does")
+    for kind in ("between", "within"):
+        ids = [s["id"] for s in expected["disagreements"][kind]]
+        rows = report.locator(f"[data-team-{kind}] tbody tr")
+        assert [row.get_attribute("data-statement") for row in rows.all()] == ids
+
+    # The chart: a mark per person and a mean per group in every dimension, nothing drawn from markup.
+    for dim in expected["dimensions"]:
+        row = report.locator(f"[data-team-chart] .sg-chart__row[data-dimension='{dim['id']}']")
+        expect(row.locator(".sg-chart__dot[data-group='sales']")).to_have_count(3)
+        expect(row.locator(".sg-chart__dot[data-group='marketing']")).to_have_count(3)
+        expect(row.locator(".sg-chart__mean")).to_have_count(2)
+    expect(report.locator("[data-team-respondents] th").filter(has_text=HOSTILE_NAME)).to_have_count(1)
+    expect(page.locator(".sg-team img")).to_have_count(0)
+    assert "#t=" + ",".join(expected["codes"]) in page.url
+    expect(report.locator("[data-team-skipped]")).to_have_count(0)
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def label_csv() -> str:
+    labels = {p.value: p.label for p in QUIZ.scale}
+    header = ["Timestamp", "Email", "Name", "Function", *(s.text.upper() for s in QUIZ.statements)]
+    people = [("Ann", "Sales", 38), ("Bo", "sales", 47), ("Cy", "MARKETING", 77), ("Di", "", 64)]
+    rows = [header] + [
+        [f"2024-05-0{n}", f"p{n}@example.invalid", name, group, *(f" {labels[v].lower()} " for v in vector_for_total(total))]
+        for n, (name, group, total) in enumerate(people, start=1)
+    ]
+    return _csv_text(rows)
+
+
+@pytest.mark.parametrize("how", ["choose", "drop"])
+def test_csv_with_label_answers(page: Page, server: SiteServer, tmp_path: Path, how: str) -> None:
+    text = label_csv()
+    expected = team_report(QUIZ, read_roster(QUIZ, text))
+    assert expected["count"] == 4 and [g["id"] for g in expected["groups"]] == ["sales", "marketing", None]
+    page.goto(server.url + "team/")
+    if how == "choose":
+        path = tmp_path / "survey export.csv"
+        path.write_text(text, encoding="utf-8")
+        page.locator("[data-sg-team-file]").set_input_files(path)
+    else:
+        page.locator("[data-sg-drop]").evaluate(
+            """(zone, text) => {
+                const data = new DataTransfer();
+                data.items.add(new File([text], "survey export.csv", { type: "text/csv" }));
+                zone.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+            }""",
+            text,
+        )
+    report = page.locator("[data-team-report]")
+    expect(report).to_be_visible(timeout=ENGINE_MS)
+    expect_report(report, expected)
+    expect(report.locator("[data-team-ignored]")).to_have_text("Ignored columns: column A ('Timestamp'), column B ('Email').")
+    expect(page.locator("[data-sg-status]")).to_contain_text("survey export.csv")
+    expect(page.locator("[data-sg-team-text]")).to_have_value("")
+
+
+def test_csv_with_a_bad_row_reports_the_good_rows(page: Page, server: SiteServer, tmp_path: Path) -> None:
+    ids = [s.id for s in QUIZ.statements]
+    rows = [["name", "team", *ids]]
+    rows.append(["Ann", "sales", *map(str, vector_for_total(40))])
+    bad = [str(v) for v in vector_for_total(60)]
+    bad[6] = "7"
+    rows.append(["Bo", "marketing", *bad])
+    rows.append(["Cy", "marketing", *map(str, vector_for_total(80))])
+    text = _csv_text(rows)
+    expected = team_report(QUIZ, read_roster(QUIZ, text))
+    path = tmp_path / "team.csv"
+    path.write_text(text, encoding="utf-8")
+    page.goto(server.url + "team/")
+    page.locator("[data-sg-team-file]").set_input_files(path)
+    report = page.locator("[data-team-report]")
+    expect(report).to_be_visible(timeout=ENGINE_MS)
+    expect_report(report, expected)
+    skipped = report.locator("[data-team-skipped] li")
+    expect(skipped).to_have_count(1)
+    expect(skipped).to_have_attribute("data-where", "row 3")
+    expect(skipped).to_contain_text(f"row 3: column I ('{ids[6]}'): '7' is not an answer on the scale; expected a number from 1 to 5")
+
+
+def test_team_link_round_trip(page: Page, server: SiteServer) -> None:
+    text = six_links(server)
+    expected = team_report(QUIZ, read_roster(QUIZ, text))
+    page.goto(server.url + "team/")
+    report = make_report(page, text)
+    link = report.locator("[data-team-link]").input_value()
+    assert link == page.url and link.endswith("#t=" + ",".join(expected["codes"]))
+    other = page.context.new_page()
+    other.goto(link)
+    again = other.locator("[data-team-report]")
+    expect(again).to_be_visible(timeout=ENGINE_MS)
+    expect_report(again, team_report(QUIZ, read_roster(QUIZ, "\n".join(expected["codes"]))))
+    expect(other.locator("[data-sg-team-text]")).to_have_value("\n".join(expected["codes"]))
+    other.close()
+
+
+def test_pasted_text_with_a_bad_line_and_no_report_at_all(page: Page, server: SiteServer) -> None:
+    page.goto(server.url + "team/")
+    good = encode(QUIZ, vector_for_total(50), "sales")
+    report = make_report(page, f"{good}\n<script>alert(1)</script>\n")
+    expect(report.locator("[data-team-skipped] li")).to_have_text(["line 2: this is not a share code from this site; it should look like " + QUIZ.id + ".1." + "5" * 20])
+    page.locator("[data-sg-team-text]").fill("nothing useful")
+    page.locator("[data-sg-team-submit]").click()
+    message = page.locator("[data-sg-message]")
+    expect(message).to_contain_text("No team report: the only line could not be read: line 1")
+    expect(page.locator("[data-team-report]")).to_have_count(0)
+    expect(page.locator("[data-sg-team-text]")).to_have_value("nothing useful")
+    assert "#" not in page.url
+
+
+def test_a_file_over_2_mb_is_refused_before_reading(page: Page, server: SiteServer) -> None:
+    page.goto(server.url + "team/")
+    page.locator("[data-sg-team-file]").set_input_files(
+        {"name": "huge.csv", "mimeType": "text/csv", "buffer": b"x" * (2 * 1024 * 1024 + 1)}
+    )
+    expect(page.locator("[data-sg-message]")).to_have_text("“huge.csv” is 2.0 MB; a team file may be at most 2 MB.")
+
+
+def test_engine_failure_shows_a_notice_and_keeps_the_pasted_text(page: Page, server: SiteServer) -> None:
+    page.add_init_script("window.Worker = class { constructor() { throw new TypeError('no workers here'); } };")
+    page.goto(server.url + "team/")
+    expect(team_root(page)).to_have_attribute("data-engine", "failed", timeout=ENGINE_MS)
+    expect(page.locator("[data-sg-status]")).to_contain_text("The report engine could not start")
+    text = six_links(server)
+    page.locator("[data-sg-team-text]").fill(text)
+    page.locator("[data-sg-team-submit]").click()
+    expect(page.locator("[data-sg-message]")).to_contain_text("The report engine is not available")
+    expect(page.locator("[data-sg-team-text]")).to_have_value(text)
+    expect(page.locator("[data-team-report]")).to_have_count(0)
