@@ -60,6 +60,7 @@
         clearTimeout(engine.timer);
         engine.state = "ready";
         engineNotify();
+        registerOffline(settings.sw);
         return;
       }
       if (type === "failed") {
@@ -73,6 +74,17 @@
       else request.reject(Object.assign(new Error(error.message), { kind: error.kind }));
     });
     worker.postMessage({ id: 0, type: "init", data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz } });
+  }
+
+  // The service worker keeps the runtime for the next visit and for offline use. It is
+  // registered only once the engine is up, so its downloads never compete with the first start.
+  function registerOffline(sw) {
+    if (!sw || !("serviceWorker" in navigator)) return;
+    const url = new URL(sw.url, location.href);
+    url.searchParams.set("v", sw.version);
+    navigator.serviceWorker.register(url.href).catch(() => {
+      /* private modes and some embedded browsers refuse service workers: the site works without */
+    });
   }
 
   function engineRequest(type, data) {

@@ -22,6 +22,9 @@ class StageguideConfig(Config):
     engine_timeout = c.Type((int, float), default=20)
     """Seconds to wait for the in-browser engine before offering scoring by hand."""
 
+    offline = c.Type(bool, default=True)
+    """Register a service worker from the quiz page: repeat visits start fast and work offline."""
+
     csp = c.Type(bool, default=True)
     """Add a strict Content Security Policy to every page (left out under `mkdocs serve`)."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from ..core import Quiz, QuizError
 from ..quizfile import read_quiz
 from .config import StageguideConfig
 from .csp import apply_to_site
+from .offline import MANIFEST_NAME, SW_NAME, SW_SOURCE, manifest, version_of
 from .render import QUIZ_MARKER, TEAM_MARKER, render_quiz, render_team
 
 log = get_plugin_logger(__name__)
@@ -40,6 +43,9 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self.quiz_json: Path | None = None
         self.runtime_dir: Path | None = None
         self.command = "build"
+        self.pinned: dict[str, Path] = {}
+        self.sw_version: str | None = None
+        self.engine_pages: dict[str, str] = {}  # page URL -> built file, for pages that start the engine
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -48,6 +54,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         if not self.config.enabled:
             return None
         config_dir = Path(config.config_file_path).resolve().parent
+        self.engine_pages = {}
         self.quiz_path = (config_dir / self.config.quiz).resolve()
         self.quiz = self._load_quiz(self.quiz_path)
         if self.config.runtime == "cdn" and not self.config.cdn_url.strip():
@@ -63,6 +70,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         custom = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(custom, str(OVERRIDES))
         config.extra_css.append(f"{SITE_DIR}/quiz.css")
+        config.extra_css.append(f"{SITE_DIR}/team.css")
         for script in SCRIPTS:  # small, on every page: instant navigation may reach a quiz from anywhere
             config.extra_javascript.append(f"{SITE_DIR}/{script}")
         return config
@@ -90,6 +98,8 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             assert self.runtime_dir is not None
             for path in sorted(self.runtime_dir.iterdir()):
                 files.append(File.generated(config, f"{SITE_DIR}/pyodide/{path.name}", abs_src_path=str(path)))
+        self.pinned = {f.dest_uri: Path(f.abs_src_path) for f in files if f.dest_uri.startswith(f"{SITE_DIR}/") and f.abs_src_path}
+        self.sw_version = version_of(self.pinned.values()) if self._offline_enabled() else None
         return files
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -98,12 +108,17 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         assert self.quiz is not None
         for marker, render in ((QUIZ_MARKER, render_quiz), (TEAM_MARKER, render_team)):
             if marker in html:
+                self.engine_pages[page.url] = page.file.dest_uri
                 # One component per page: a second marker would give two forms the same ids.
                 html = html.replace(marker, render(self.quiz, self._settings(page, files)), 1).replace(marker, "")
         return html
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        if not self.config.enabled or not self.config.csp:
+        if not self.config.enabled:
+            return
+        if self.sw_version is not None:
+            self._generate_offline(Path(config.site_dir))
+        if not self.config.csp:
             return
         if self.command == "serve":
             # `mkdocs serve` injects an inline live-reload script that no build-time hash can allow.
@@ -114,6 +129,18 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         log.debug(f"Content Security Policy added to {count} pages: {policy}")
 
     # -- helpers -------------------------------------------------------------
+
+    def _offline_enabled(self) -> bool:
+        # Under `mkdocs serve` a caching worker would fight live reload; the CDN runtime is not ours to pin.
+        return self.config.offline and self.command != "serve" and self.config.runtime == "self-hosted"
+
+    def _generate_offline(self, site_dir: Path) -> None:
+        """Write the service worker to the site root and its list of files beside our assets."""
+        assert self.sw_version is not None
+        pages = {url: (site_dir / dest).read_text(encoding="utf-8") for url, dest in self.engine_pages.items()}
+        data = manifest(self.sw_version, sorted(self.pinned), pages)
+        (site_dir / SITE_DIR / MANIFEST_NAME).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        shutil.copyfile(SW_SOURCE, site_dir / SW_NAME)
 
     def _load_quiz(self, path: Path) -> Quiz:
         try:
@@ -186,5 +213,6 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 "quiz": url(f"{SITE_DIR}/engine/{self.quiz_json.name}"),
             },
             "timeout_ms": int(self.config.engine_timeout * 1000),
+            "sw": {"url": url(SW_NAME), "version": self.sw_version} if self.sw_version else None,
         }
 

@@ -1,0 +1,111 @@
+"""The service worker: a repeat visit works with no network, and a new build replaces the old cache."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from stageguide.core import encode
+
+from .conftest import REPO, build_site, variant_config
+from .quizpage import QUIZ, answer, submit, vector_for_total, wait_engine
+from stageguide.buildtools.staticserver import SiteServer
+
+SW_READY_MS = 60_000
+
+
+def _poll(page: Page, script: str, timeout_ms: int = SW_READY_MS) -> Any:
+    """Evaluate an async script until it gives a truthy value (wait_for_function treats a Promise as truthy)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = page.evaluate(script)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {script}")
+        page.wait_for_timeout(250)
+
+
+def _wait_until_cached(page: Page) -> list[str]:
+    """Wait until the quiz page's service worker controls it and holds the runtime; return cache names."""
+    _poll(
+        page,
+        """async () => {
+             if (!navigator.serviceWorker.controller) return false;
+             const names = (await caches.keys()).filter((n) => n.startsWith('stageguide-'));
+             if (names.length !== 1) return false;
+             const cache = await caches.open(names[0]);
+             const keys = (await cache.keys()).map((r) => r.url);
+             return keys.some((u) => u.endsWith('/pyodide.asm.wasm')) && keys.some((u) => u.endsWith('/quiz/'));
+           }""",
+    )
+    return page.evaluate("async () => (await caches.keys()).filter((n) => n.startsWith('stageguide-'))")
+
+
+def test_guide_pages_do_not_register_the_service_worker(page: Page, server: SiteServer) -> None:
+    page.goto(server.url + "stages/defined/")
+    page.wait_for_timeout(500)
+    assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
+
+
+def test_second_visit_works_with_the_network_gone(page: Page, fresh_server: SiteServer) -> None:
+    page.goto(fresh_server.url + "quiz/")
+    wait_engine(page)
+    _wait_until_cached(page)
+    url = fresh_server.url
+    fresh_server.stop()  # nothing answers on that port any more
+
+    answers = vector_for_total(71)
+    again = page.context.new_page()
+    again.goto(url + "quiz/#a=" + encode(QUIZ, answers))
+    expect(again.locator("[data-quiz-result]")).to_have_attribute("data-total", "71", timeout=60_000)
+    again.locator("[data-sg-reset]").click()
+    answer(again, vector_for_total(22))
+    expect(submit(again)).to_have_attribute("data-stage", "undefined")
+    again.close()
+
+
+def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    server = SiteServer(site).start()
+    try:
+        build_site(REPO / "mkdocs.yml", site, site_url=server.url)
+        page.goto(server.url + "quiz/")
+        wait_engine(page)
+        [old] = _wait_until_cached(page)
+
+        text = (REPO / "quiz" / "sales-marketing.yml").read_text(encoding="utf-8")
+        changed = text.replace(QUIZ.intro, "A brand new introduction for the second build.", 1)
+        assert changed != text
+        build_site(variant_config(tmp_path / "v2", {}, changed), site, site_url=server.url)
+        assert "A brand new introduction" in (site / "quiz" / "index.html").read_text(encoding="utf-8")
+
+        page.goto(server.url + "quiz/")
+        expect(page.locator(".sg-intro")).to_have_text("A brand new introduction for the second build.")
+        wait_engine(page)
+        new = _poll(
+            page,
+            f"""async () => {{
+                 const names = (await caches.keys()).filter((n) => n.startsWith('stageguide-'));
+                 const reg = await navigator.serviceWorker.getRegistration();
+                 if (names.length !== 1 || names[0] === {old!r} || !reg || reg.installing || reg.waiting) return false;
+                 if (!reg.active || !reg.active.scriptURL.endsWith('v=' + names[0].slice('stageguide-'.length))) return false;
+                 const keys = (await (await caches.open(names[0])).keys()).map((r) => r.url);
+                 return keys.some((u) => u.endsWith('/pyodide.asm.wasm')) ? names[0] : false;
+               }}""",
+        )
+        assert new != old
+        cached_quiz = page.evaluate(
+            f"""async () => {{
+                 const cache = await caches.open({new!r});
+                 const hit = await cache.match(new URL('assets/stageguide/engine/sales-marketing.json', {server.url!r}).href);
+                 return (await hit.json()).intro;
+               }}"""
+        )
+        assert cached_quiz == "A brand new introduction for the second build."
+    finally:
+        server.stop()
