@@ -6,11 +6,8 @@ not on 127.0.0.1, and pytest-playwright saves a screenshot when a test fails.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +15,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Request
 
+from sitebuild import REPO, run_mkdocs_build, variant_config  # noqa: F401 - re-exported for the tests here
+
 from stageguide.buildtools.staticserver import SiteServer
 
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("STAGEGUIDE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -50,22 +48,8 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 def build_site(config: Path, dest: Path, site_url: str | None = None) -> Path:
-    """A real, strict `mkdocs build` of the given config into dest.
-
-    site_url should be where the site is served: Material's instant navigation
-    only takes over links that match the sitemap's host, port and path.
-    """
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    if site_url:
-        env["SITE_URL"] = site_url
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(dest)],
-        cwd=config.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    """A real, strict `mkdocs build` of the given config into dest; a failed build fails the test."""
+    result = run_mkdocs_build(config, dest, site_url)
     if result.returncode != 0:
         pytest.fail(f"mkdocs build failed for {config}:\n{result.stdout}\n{result.stderr}")
     return dest
@@ -81,22 +65,6 @@ def serve_site(config: Path, dest: Path, prefix: str = "/") -> SiteServer:
         running.stop()
         raise
     return running
-
-
-def variant_config(folder: Path, plugin: dict[str, Any], quiz_text: str | None = None) -> Path:
-    """A mkdocs.yml that inherits the real site but changes the plugin's options (and maybe the quiz)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    options = {"quiz": str(REPO / "quiz" / "sales-marketing.yml"), "node_modules": str(REPO / "node_modules"), **plugin}
-    if quiz_text is not None:
-        quiz = folder / "quiz.yml"
-        quiz.write_text(quiz_text, encoding="utf-8")
-        options["quiz"] = str(quiz)
-    config = folder / "mkdocs.yml"
-    config.write_text(
-        json.dumps({"INHERIT": str(REPO / "mkdocs.yml"), "docs_dir": str(REPO / "docs"), "plugins": ["search", {"stageguide": options}]}),
-        encoding="utf-8",
-    )
-    return config
 
 
 @pytest.fixture(scope="session")

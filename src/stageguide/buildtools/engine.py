@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuildError
+from .stdlib import TRACER, trace_stdlib
 from .runtime import node_executable, pyodide_dir, pyodide_version, replace_file, runtime_files, sha256_file
 
 Progress = Callable[[str], None]
@@ -33,7 +34,8 @@ Progress = Callable[[str], None]
 HERE = Path(__file__).resolve().parent
 COMPILER = HERE.parent / "node" / "compile_wheel.mjs"
 # The build code itself is an input: changing how the wheel is made must rebuild it.
-BUILD_CODE = (HERE / "engine.py", HERE / "runtime.py", HERE / "errors.py", COMPILER)
+BUILD_CODE = (HERE / "engine.py", HERE / "runtime.py", HERE / "errors.py", HERE / "stdlib.py", COMPILER, TRACER)
+TRACE = "stdlib-files.json"
 STAMP = "stamp.json"
 COMPILE_TIMEOUT = 180
 BUILD_TIMEOUT = 300
@@ -48,6 +50,13 @@ class EngineBuild:
     quizzes: tuple[Path, ...]
     sizes: dict[str, int] = field(default_factory=dict)
     rebuilt: bool = True
+    stdlib_trace: Path | None = None
+
+    def stdlib_files(self) -> list[str]:
+        """The stdlib files the core imports inside Pyodide (what a trimmed runtime must hold)."""
+        if self.stdlib_trace is None:
+            raise BuildError("this engine build has no stdlib trace; rebuild it")
+        return list(json.loads(self.stdlib_trace.read_text(encoding="utf-8")))
 
 
 def build_engine(root: Path, quiz_paths: list[Path], out_dir: Path | None = None, progress: Progress = print) -> EngineBuild:
@@ -74,7 +83,11 @@ def build_engine(root: Path, quiz_paths: list[Path], out_dir: Path | None = None
         plain = _build_plain_wheel(root, sources, Path(temp), progress)
         wheel = _compile_in_pyodide(root, plain, node, version, out_dir, progress)
     quizzes = _write_quizzes(quiz_paths, out_dir, progress)
-    outputs = [wheel, *quizzes]
+    traced = trace_stdlib(node, pyodide_dir(root), wheel, quizzes)
+    trace = out_dir / TRACE
+    replace_file(trace, (json.dumps(traced, indent=1) + "\n").encode("utf-8"))
+    progress(f"engine: traced {len(traced)} stdlib files imported inside Pyodide")
+    outputs = [wheel, *quizzes, trace]
     for name in previous.get("outputs", []):
         stale = out_dir / name
         if stale not in outputs:
@@ -114,7 +127,9 @@ def core_sources(root: Path) -> dict[str, Path]:
 
 def _result(outputs: list[Path], rebuilt: bool) -> EngineBuild:
     sizes = {path.name: path.stat().st_size for path in outputs}
-    return EngineBuild(outputs[0], tuple(outputs[1:]), sizes, rebuilt)
+    trace = next((path for path in outputs if path.name == TRACE), None)
+    quizzes = tuple(path for path in outputs[1:] if path != trace)
+    return EngineBuild(outputs[0], quizzes, sizes, rebuilt, trace)
 
 
 def _input_hashes(root: Path, sources: dict[str, Path], quiz_paths: list[Path], version: str) -> dict[str, str]:

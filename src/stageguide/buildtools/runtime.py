@@ -103,30 +103,52 @@ def runtime_files(root: Path) -> list[Path]:
     return paths
 
 
-def copy_runtime(root: Path, dest_dir: Path, progress: Progress = print) -> Path:
+def copy_runtime(root: Path, dest_dir: Path, progress: Progress = print, stdlib_files: list[str] | None = None) -> Path:
     """Copy the runtime files into dest_dir and write their manifest; returns the manifest path.
 
-    A file already identical in dest_dir is left untouched, so a rebuild does not
-    wake up live-reload watchers for 13 MB of unchanged runtime.
+    With `stdlib_files` (from the build's trace), python_stdlib.zip is replaced by
+    a trimmed zip holding only those, and pyodide-lock.json by one that lists no
+    packages (the site loads none; the full index is 119 KB). A file already identical in dest_dir is left
+    untouched, so a rebuild does not wake up live-reload watchers for 13 MB of
+    unchanged runtime.
     """
+    from .stdlib import trim_stdlib
+
     version = pyodide_version(root)
     sources = runtime_files(root)
     dest_dir.mkdir(parents=True, exist_ok=True)
     entries = []
     copied = 0
+    saved = 0
     for source in sources:
-        digest = sha256_file(source)
+        data = source.read_bytes()
+        if stdlib_files is not None and source.name in (STDLIB_ZIP, LOCK_FILE):
+            trimmed = trim_stdlib(data, stdlib_files) if source.name == STDLIB_ZIP else _empty_lock(data)
+            saved += len(data) - len(trimmed)
+            data = trimmed
+        digest = hashlib.sha256(data).hexdigest()
         target = dest_dir / source.name
-        if not (target.is_file() and target.stat().st_size == source.stat().st_size and sha256_file(target) == digest):
-            replace_file(target, source.read_bytes())
+        if not (target.is_file() and target.stat().st_size == len(data) and sha256_file(target) == digest):
+            replace_file(target, data)
             copied += 1
-        entries.append({"name": source.name, "size": source.stat().st_size, "sha256": digest})
-    manifest = {"pyodide": version, "files": entries, "hash": manifest_hash(entries)}
+        entries.append({"name": source.name, "size": len(data), "sha256": digest})
+    manifest = {"pyodide": version, "stdlib": "full" if stdlib_files is None else "trimmed", "files": entries, "hash": manifest_hash(entries)}
     path = dest_dir / MANIFEST
     replace_file(path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
     total = sum(int(e["size"]) for e in entries)
-    progress(f"runtime: Pyodide {version}, {len(entries)} files, {total / 1e6:.1f} MB ({copied} copied) -> {dest_dir}")
+    trimmed_note = f", trimmed: {len(stdlib_files)} stdlib files, no package index, {saved / 1e6:.1f} MB saved" if stdlib_files is not None else ""
+    progress(f"runtime: Pyodide {version}, {len(entries)} files, {total / 1e6:.1f} MB ({copied} copied{trimmed_note}) -> {dest_dir}")
     return path
+
+
+STDLIB_ZIP = "python_stdlib.zip"
+LOCK_FILE = "pyodide-lock.json"
+
+
+def _empty_lock(data: bytes) -> bytes:
+    """The lock file's header without its package index: Pyodide needs the former, we never use the latter."""
+    lock = json.loads(data)
+    return (json.dumps({"info": lock["info"], "packages": {}}, indent=1) + "\n").encode("utf-8")
 
 
 def manifest_hash(entries: list[dict[str, object]]) -> str:

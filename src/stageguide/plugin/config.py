@@ -22,6 +22,9 @@ class StageguideConfig(Config):
     engine_timeout = c.Type((int, float), default=20)
     """Seconds to wait for the in-browser engine before offering scoring by hand."""
 
+    stdlib = c.Choice(("trimmed", "full"), default="trimmed")
+    """Ship only the standard-library files the core imports (traced at build time), or all of them."""
+
     offline = c.Type(bool, default=True)
     """Register a service worker from the quiz page: repeat visits start fast and work offline."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -159,12 +160,15 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
 
     def _generate_engine(self) -> None:
         assert self.root is not None and self.quiz_path is not None and self.quiz is not None
-        out_dir = self.root / "build" / "engine" / self.quiz.id
+        # One folder per quiz file, so sites that share a quiz id never rebuild each other's engine.
+        tag = hashlib.sha256(str(self.quiz_path).encode("utf-8")).hexdigest()[:8]
+        out_dir = self.root / "build" / "engine" / f"{self.quiz.id}-{tag}"
         try:
             built = build_engine(self.root, [self.quiz_path], out_dir=out_dir, progress=log.info)
             if self.config.runtime == "self-hosted":
                 self.runtime_dir = self.root / "build" / "runtime"
-                copy_runtime(self.root, self.runtime_dir, progress=log.debug)
+                trimmed = built.stdlib_files() if self.config.stdlib == "trimmed" else None
+                copy_runtime(self.root, self.runtime_dir, progress=log.info, stdlib_files=trimmed)
         except BuildError as error:
             raise PluginError(f"stageguide: {error}") from None
         self.wheel = built.wheel

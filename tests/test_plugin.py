@@ -1,0 +1,133 @@
+"""The MkDocs plugin through real builds: config errors, author mistakes, and what lands in the site."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from sitebuild import REPO, run_mkdocs_build, variant_config
+
+from stageguide.plugin.config import StageguideConfig
+from stageguide.plugin.render import render_quiz
+from stageguide.quizfile import parse_quiz, read_quiz
+
+QUIZ_FILE = REPO / "quiz" / "sales-marketing.yml"
+QUIZ_TEXT = QUIZ_FILE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def default_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dest = tmp_path_factory.mktemp("default") / "site"
+    done = run_mkdocs_build(REPO / "mkdocs.yml", dest)
+    assert done.returncode == 0, done.stderr
+    return dest
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        ({"runtime": "somewhere"}, "runtime"),
+        ({"engine_timeout": "soon"}, "engine_timeout"),
+        ({"stdlib": "half"}, "stdlib"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_options_are_reported_by_the_config_contract(options: dict[str, object], fragment: str) -> None:
+    config = StageguideConfig()
+    config.load_dict({"quiz": "quiz/sales-marketing.yml", **options})
+    errors, warnings = config.validate()
+    assert any(fragment in name for name, _ in [*errors, *warnings]), (errors, warnings)
+
+
+def _build(tmp_path: Path, options: dict[str, object], quiz_text: str | None = None):  # type: ignore[no-untyped-def]
+    return run_mkdocs_build(variant_config(tmp_path / "config", options, quiz_text), tmp_path / "site")
+
+
+def test_cdn_runtime_needs_a_url(tmp_path: Path) -> None:
+    done = _build(tmp_path, {"runtime": "cdn"})
+    assert done.returncode != 0
+    assert "cdn_url is empty" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_broken_quiz_fails_the_strict_build_naming_file_line_and_field(tmp_path: Path) -> None:
+    broken = QUIZ_TEXT.replace("dimension: trust", "dimension: trusst", 1)
+    line = broken.splitlines().index(next(l for l in broken.splitlines() if "dimension: trusst" in l)) + 1
+    done = _build(tmp_path, {}, broken)
+    assert done.returncode != 0
+    quiz_path = tmp_path / "config" / "quiz.yml"
+    assert f"{quiz_path}:{line}: statements[0].dimension: 'trusst' is not a dimension" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_stage_page_that_does_not_exist_fails_the_build(tmp_path: Path) -> None:
+    done = _build(tmp_path, {}, QUIZ_TEXT.replace("page: stages/aligned.md", "page: stages/alinged.md"))
+    assert done.returncode != 0
+    assert "stages[2].page: 'stages/alinged.md' is not a page of this site" in done.stderr, done.stderr
+
+
+def test_the_default_site_ships_the_engine_the_trimmed_runtime_and_the_offline_files(default_site: Path) -> None:
+    stageguide = default_site / "assets" / "stageguide"
+    wheels = list((stageguide / "engine").glob("*.whl"))
+    assert len(wheels) == 1 and wheels[0].name.endswith("-cp314-none-any.whl")
+    assert json.loads((stageguide / "engine" / "sales-marketing.json").read_text())["id"] == "sales-marketing"
+    manifest = json.loads((stageguide / "pyodide" / "runtime-manifest.json").read_text())
+    assert manifest["stdlib"] == "trimmed"
+    shipped = {entry["name"]: entry for entry in manifest["files"]}
+    assert set(shipped) == {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"}
+    for name, entry in shipped.items():
+        assert (stageguide / "pyodide" / name).stat().st_size == entry["size"]
+    full = REPO / "node_modules" / "pyodide" / "python_stdlib.zip"
+    trimmed = stageguide / "pyodide" / "python_stdlib.zip"
+    assert trimmed.stat().st_size < full.stat().st_size / 2
+    names = set(zipfile.ZipFile(trimmed).namelist())
+    assert {"json/__init__.py", "csv.py", "traceback.py", "encodings/utf_8.py"} <= names
+    assert "email/__init__.py" not in names and "unittest/__init__.py" not in names
+    assert json.loads((stageguide / "pyodide" / "pyodide-lock.json").read_text())["packages"] == {}
+    assert (default_site / "stageguide-sw.js").is_file()
+    offline = json.loads((stageguide / "offline.json").read_text())
+    assert "quiz/" in offline["precache"] and "assets/stageguide/pyodide/pyodide.asm.wasm" in offline["pinned"]
+    quiz_page = (default_site / "quiz" / "index.html").read_text(encoding="utf-8")
+    assert offline["version"] in quiz_page
+    assert "<!-- stageguide:quiz -->" not in quiz_page and quiz_page.count("<fieldset") >= 20
+
+
+def test_guide_pages_reference_no_runtime(default_site: Path) -> None:
+    for page in ("index.html", "stages/defined/index.html", "sources/index.html"):
+        html = (default_site / page).read_text(encoding="utf-8")
+        assert "pyodide" not in html and ".whl" not in html and "worker.mjs" not in html, page
+
+
+def test_options_switch_off_trimming_offline_and_the_policy(tmp_path: Path) -> None:
+    done = _build(tmp_path, {"stdlib": "full", "offline": False, "csp": False})
+    assert done.returncode == 0, done.stderr
+    site = tmp_path / "site"
+    full = REPO / "node_modules" / "pyodide" / "python_stdlib.zip"
+    assert (site / "assets" / "stageguide" / "pyodide" / "python_stdlib.zip").read_bytes() == full.read_bytes()
+    assert not (site / "stageguide-sw.js").exists()
+    assert "Content-Security-Policy" not in (site / "quiz" / "index.html").read_text(encoding="utf-8")
+
+
+def test_cdn_runtime_ships_no_runtime_and_allows_only_that_origin(tmp_path: Path) -> None:
+    prefix = "https://cdn.example.test/pyodide/v314.0.7/full/"
+    done = _build(tmp_path, {"runtime": "cdn", "cdn_url": prefix})
+    assert done.returncode == 0, done.stderr
+    site = tmp_path / "site"
+    assert not (site / "assets" / "stageguide" / "pyodide").exists()
+    quiz_page = (site / "quiz" / "index.html").read_text(encoding="utf-8")
+    assert prefix in quiz_page
+    policy = quiz_page.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
+    assert "https://cdn.example.test" in policy and "connect-src 'self' https://cdn.example.test" in policy
+
+
+def test_the_template_escapes_quiz_text() -> None:
+    hostile = QUIZ_TEXT.replace(
+        json.dumps(read_quiz(QUIZ_FILE).statements[0].text), json.dumps("<script>alert(1)</script> & <b>x</b>"), 1
+    )
+    quiz = parse_quiz(hostile, "hostile.yml")
+    settings = {"pages": {s.page: f"../{s.page[:-3]}/" for s in quiz.stages}, "quiz": {"id": "x'><script>"}}
+    html = render_quiz(quiz, settings)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;" in html
+    assert "x'><script>" not in html, "settings travel in a single-quoted attribute with quotes escaped"
