@@ -178,3 +178,14 @@ def test_no_request_leaves_the_origin_and_nothing_is_stored_but_answers(page: Pa
     assert page.context.cookies() == []
     ours = page.evaluate("Object.keys(localStorage).filter((key) => !key.startsWith('/.__'))")
     assert ours == [f"stageguide:{QUIZ.id}"], "only the answers are stored (Material keeps its palette under '/.__')"
+
+
+def test_result_prints_without_navigation_or_controls(page: Page, server: SiteServer) -> None:
+    answers = vector_for_total(64)
+    page.goto(server.url + "quiz/#a=" + encode(QUIZ, answers))
+    expect(page.locator("[data-quiz-result]")).to_be_visible(timeout=60_000)
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-sidebar--primary", ".sg-actions", ".sg-share__buttons", "[data-sg-key]"):
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.locator("[data-quiz-result]")).to_be_visible()
+    expect(page.locator(f"#sg-q-{QUIZ.statements[0].id} input:checked")).to_have_count(1)

@@ -70,6 +70,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         # Our partials win over the theme's, but not over the site's own custom_dir.
         custom = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(custom, str(OVERRIDES))
+        config.extra_css.append(f"{SITE_DIR}/theme.css")
         config.extra_css.append(f"{SITE_DIR}/quiz.css")
         config.extra_css.append(f"{SITE_DIR}/team.css")
         for script in SCRIPTS:  # small, on every page: instant navigation may reach a quiz from anywhere
