@@ -7,6 +7,7 @@
     python build.py wheel      compile the scoring core for Pyodide into build/engine/
     python build.py bench      measure the built site in headless Chromium
     python build.py deploy     publish site/ to the gh-pages branch (mkdocs gh-deploy)
+    python build.py schema     regenerate quiz/quiz.schema.json from the validator's definition
     python build.py lock       re-pin the Python dependencies in requirements.lock
 
 This file uses only the standard library: it creates .venv/ from
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 NPM_LOCK = ROOT / "package-lock.json"
-COMMANDS = ("serve", "test", "build", "wheel", "bench", "deploy", "lock", "setup")
+COMMANDS = ("serve", "test", "build", "wheel", "bench", "deploy", "schema", "lock", "setup")
 MIN_PYTHON = (3, 11)
 
 

@@ -1,7 +1,8 @@
 """A small static file server for the built site, used by the browser tests and the benchmark.
 
-It can mount the site under a subpath (as GitHub Pages does for project sites)
-and lets a test swap a file's response (status, body or content type) to
+It can mount the site under a subpath (as GitHub Pages does for project sites),
+answer a missing file with the site's own 404.html (as GitHub Pages does, with
+`not_found_page=True`) and lets a test swap a file's response (status, body or content type) to
 provoke failures a real host can produce.
 """
 
@@ -39,6 +40,8 @@ class SiteServer:
     root: Path
     prefix: str = "/"
     host: str = "127.0.0.1"
+    not_found_page: bool = False
+    """Answer a missing path below the mount point with the site's 404.html (status 404), as GitHub Pages does."""
     overrides: dict[str, Override] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
     _httpd: ThreadingHTTPServer | None = None
@@ -97,6 +100,20 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = self.state.root / "404.html"
+        inside = self.path.split("?", 1)[0].startswith(self.state.prefix)
+        if code != 404 or not self.state.not_found_page or not inside or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
