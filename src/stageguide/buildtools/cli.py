@@ -8,12 +8,15 @@ returning an exit code; add a command by adding a function and a table entry.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from .bench import run_bench
 from .errors import BuildError
 
 Command = Callable[[Path, list[str]], int]
@@ -130,6 +133,108 @@ def run_lock(root: Path, args: list[str]) -> int:
     )
 
 
+# --- schema --------------------------------------------------------------------
+
+SCHEMA_FILE = Path("quiz") / "quiz.schema.json"
+
+
+def schema_text() -> str:
+    """The quiz file's JSON Schema as committed (the same text `python -m stageguide schema` prints)."""
+    from ..core.spec import json_schema
+
+    return json.dumps(json_schema(), indent=2) + "\n"
+
+
+def run_schema(root: Path, args: list[str]) -> int:
+    """Write quiz/quiz.schema.json from the validator's own definition (`--check`: only compare)."""
+    if args not in ([], ["--check"]):
+        return _fail(f"`schema` takes no arguments but --check, got: {' '.join(args)}")
+    target = root / SCHEMA_FILE
+    text = schema_text()
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if args == ["--check"]:
+        if current != text:
+            return _fail(f"{SCHEMA_FILE} is out of date; run `python build.py schema` and commit it")
+        print(f"{SCHEMA_FILE} is up to date")
+        return 0
+    if current == text:
+        print(f"{SCHEMA_FILE} is up to date")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {SCHEMA_FILE} ({len(text):,} bytes)")
+    return 0
+
+
+# --- deploy --------------------------------------------------------------------
+
+# Options of `mkdocs gh-deploy` that the strict pre-build must honour too.
+SHARED_BUILD_OPTIONS = ("-f", "--config-file", "-d", "--site-dir")
+
+
+def run_deploy(root: Path, args: list[str]) -> int:
+    """Publish with `mkdocs gh-deploy`: git checks, the strict build and size check, then the push.
+
+    Extra arguments go to `mkdocs gh-deploy` (e.g. `-m "message"`, `-r upstream`).
+    """
+    from .sitesize import FILE_LIMIT, human
+
+    remote = _option_value(args, ("-r", "--remote-name")) or "origin"
+    _check_git_remote(root, remote)
+    if not os.environ.get("SITE_URL"):
+        print("build.py: SITE_URL is not set, so the site is built for the site_url in mkdocs.yml", flush=True)
+    build_args = [arg for flag in SHARED_BUILD_OPTIONS if (value := _option_value(args, (flag,))) for arg in (flag, value)]
+    code = run_build(root, build_args)
+    if code != 0:
+        return code
+    site = _built_site_dir(root, build_args)
+    too_big = [path for path in site.rglob("*") if path.is_file() and path.stat().st_size > FILE_LIMIT]
+    if too_big:
+        names = ", ".join(f"{path.relative_to(site)} ({human(path.stat().st_size)})" for path in too_big)
+        raise BuildError(f"not deploying: GitHub Pages refuses files over {human(FILE_LIMIT)}: {names}")
+    print(f"Deploying to the gh-pages branch of {remote!r} with `mkdocs gh-deploy --force --strict`", flush=True)
+    return _mkdocs(root, ["gh-deploy", "--force", "--strict", *args])
+
+
+def _built_site_dir(root: Path, build_args: list[str]) -> Path:
+    """Where the build wrote the site: -d if given, else the config's own site_dir."""
+    from mkdocs.config import load_config
+
+    site_dir = _option_value(build_args, ("-d", "--site-dir"))
+    if site_dir:
+        return (root / site_dir).resolve()
+    config_file = _option_value(build_args, ("-f", "--config-file")) or "mkdocs.yml"
+    return Path(load_config(config_file=str(root / config_file)).site_dir)
+
+
+def _option_value(args: list[str], flags: tuple[str, ...]) -> str | None:
+    for index, arg in enumerate(args):
+        if arg in flags and index + 1 < len(args):
+            return args[index + 1]
+        for flag in flags:
+            if flag.startswith("--") and arg.startswith(flag + "="):
+                return arg.split("=", 1)[1]
+    return None
+
+
+def _check_git_remote(root: Path, remote: str) -> None:
+    git = shutil.which("git")
+    if git is None:
+        raise BuildError("`deploy` needs git, which is not installed; install it, or publish with the GitHub Pages workflow")
+    inside = subprocess.run([git, "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True, text=True)
+    if inside.returncode != 0 or inside.stdout.strip() != "true":
+        raise BuildError(
+            f"{root} is not a git repository; `deploy` pushes the built site to the gh-pages branch of its "
+            f"{remote!r} remote. Clone your fork with git, or run `git init` and `git remote add {remote} <url of your repository>`"
+        )
+    url = subprocess.run([git, "remote", "get-url", remote], cwd=root, capture_output=True, text=True)
+    if url.returncode != 0:
+        raise BuildError(
+            f"this repository has no {remote!r} remote to push the gh-pages branch to; add one with "
+            f"`git remote add {remote} <url of your repository>` (or name another with -r NAME)"
+        )
+
+
 # --- not written yet ---------------------------------------------------------
 
 
@@ -145,7 +250,8 @@ COMMANDS: dict[str, Command] = {
     "serve": run_serve,
     "test": run_test,
     "wheel": run_wheel,
-    "bench": _not_implemented("bench"),
-    "deploy": _not_implemented("deploy"),
+    "bench": run_bench,
+    "deploy": run_deploy,
     "lock": run_lock,
+    "schema": run_schema,
 }

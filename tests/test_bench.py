@@ -1,0 +1,85 @@
+"""`python build.py bench` end to end: one run, JSON out. Shape only, never timing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH_TIMEOUT_S = 280  # under pytest's 300 s per test; one run takes about a minute here
+
+pytestmark = pytest.mark.browser
+
+FIGURES = (
+    "quiz_answerable_ms",
+    "quiz_content_ms",
+    "quiz_mounted_ms",
+    "quiz_dcl_ms",
+    "guide_content_ms",
+    "guide_dcl_ms",
+    "engine_ready_cold_ms",
+    "engine_worker_start_ms",
+    "share_cold_ms",
+    "share_warm_ms",
+    "engine_ready_warm_ms",
+    "baseline_ready_ms",
+    "baseline_worker_start_ms",
+    "submit_median_ms",
+    "submit_p95_ms",
+    "engine_request_median_ms",
+    "engine_request_p95_ms",
+    "baseline_pyodide_mjs_and_wheel_ms",
+    "baseline_load_pyodide_ms",
+    "baseline_wheel_and_import_ms",
+    "bytes_home",
+    "bytes_stage",
+    "bytes_quiz_cold",
+    "bytes_quiz_cold_visit",
+    "bytes_quiz_warm",
+    "bytes_baseline",
+    "build_clean_s",
+    "build_cold_s",
+    "build_rebuild_s",
+)
+BUDGETS = {"quiz_answerable", "guide_pages_no_runtime", "share_cold", "share_warm", "submit_p95", "quiz_cold_bytes"}
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def test_one_run_reports_every_figure_and_the_budgets() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "stageguide.buildtools", "bench", "--runs", "1", "--json"],
+        cwd=REPO,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        capture_output=True,
+        text=True,
+        timeout=BENCH_TIMEOUT_S,
+    )
+    assert done.returncode == 0, f"bench exited {done.returncode}:\n{done.stderr[-3000:]}"
+    report = json.loads(done.stdout)  # --json: stdout holds the JSON object and nothing else
+
+    figures = report["figures"]
+    missing = [name for name in FIGURES if name not in figures]
+    assert not missing, f"figures missing: {missing}"
+    not_positive = {name: value for name, value in figures.items() if not _positive(value)}
+    assert not not_positive, f"figures that are not positive numbers: {not_positive}"
+    assert all(_positive(value) for value in report["ratios"].values()), report["ratios"]
+    assert len(report["samples"]["submit_ms"]) == len(report["samples"]["engine_request_ms"]) == report["submits"] == 20
+
+    machine = report["machine"]
+    assert _positive(machine["cpus"]) and machine["cpu_model"] and machine["chromium"]
+
+    budgets = {budget["name"]: budget for budget in report["budgets"]}
+    assert set(budgets) == BUDGETS
+    for budget in budgets.values():
+        assert isinstance(budget["pass"], bool), budget
+        assert isinstance(budget["value"], (int, float)) and isinstance(budget["limit"], (int, float)), budget
+        assert budget["pass"] == (budget["value"] <= budget["limit"]), budget
+    assert report["timeline"] and any(row["what"].endswith("pyodide.asm.wasm") for row in report["timeline"])
