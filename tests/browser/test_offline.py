@@ -109,3 +109,55 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
         assert cached_quiz == "A brand new introduction for the second build."
     finally:
         server.stop()
+
+
+def _snapshot_saved(page: Page) -> bool:
+    return _poll(
+        page,
+        """async () => {
+             for (const name of await caches.keys()) {
+               const keys = (await (await caches.open(name)).keys()).map((r) => r.url);
+               if (keys.some((u) => u.endsWith('.whl.snapshot'))) return true;
+             }
+             return false;
+           }""",
+    )
+
+
+def test_a_repeat_visit_restores_the_interpreter_snapshot(page: Page, server: SiteServer) -> None:
+    page.goto(server.url + "quiz/")
+    wait_engine(page)
+    assert page.evaluate("window.stageguide.engine.startedFrom()") == "cold"
+    _snapshot_saved(page)
+    again = page.context.new_page()
+    answers = vector_for_total(57)
+    again.goto(server.url + "quiz/#a=" + encode(QUIZ, answers))
+    expect(again.locator("[data-quiz-result]")).to_have_attribute("data-total", "57", timeout=60_000)
+    assert again.evaluate("window.stageguide.engine.startedFrom()") == "snapshot"
+    again.locator("[data-sg-reset]").click()
+    answer(again, vector_for_total(95))
+    expect(submit(again)).to_have_attribute("data-stage", "integrated")
+    again.close()
+
+
+def test_a_damaged_snapshot_falls_back_to_a_normal_start(page: Page, server: SiteServer) -> None:
+    page.goto(server.url + "quiz/")
+    wait_engine(page)
+    _snapshot_saved(page)
+    page.evaluate(
+        """async () => {
+             for (const name of await caches.keys()) {
+               const cache = await caches.open(name);
+               for (const request of await cache.keys()) {
+                 if (request.url.endsWith('.whl.snapshot')) await cache.put(request, new Response('not a snapshot'));
+               }
+             }
+           }"""
+    )
+    again = page.context.new_page()
+    again.goto(server.url + "quiz/")
+    wait_engine(again)
+    assert again.evaluate("window.stageguide.engine.startedFrom()") == "cold"
+    answer(again, vector_for_total(33))
+    expect(submit(again)).to_have_attribute("data-stage", "undefined")
+    again.close()

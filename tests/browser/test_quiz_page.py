@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode, score
@@ -42,6 +42,25 @@ def test_answers_are_clickable_before_the_engine_is_ready(page: Page, server: Si
     page.locator(f"#sg-q-{first} label.sg-option").nth(3).click()
     expect(page.locator(f"input[name='{first}'][value='4']")).to_be_checked()
     wait_engine(page)
+
+
+def test_answers_given_before_the_script_runs_are_kept(page: Page, server: SiteServer) -> None:
+    def hold_back(route: Route) -> None:
+        if route.request.url.endswith("?late"):
+            route.fallback()
+        else:
+            route.fulfill(status=200, content_type="text/javascript", body="")
+
+    page.route("**/assets/stageguide/quiz.js*", hold_back)
+    page.goto(server.url + "quiz/")
+    early = vector_for_total(40)[:3]
+    answer(page, early)
+    page.add_script_tag(url=server.url + "assets/stageguide/quiz.js?late")  # the script arrives late
+    expect(page.locator("[data-sg-progress]")).to_have_text(f"3 of {len(QUIZ.statements)} answered")
+    assert checked_answers(page)[:3] == early
+    page.unroute("**/assets/stageguide/quiz.js*")
+    page.reload()
+    assert checked_answers(page)[:3] == early, "the early answers were saved too"
 
 
 def test_share_link_round_trip(page: Page, server: SiteServer) -> None:

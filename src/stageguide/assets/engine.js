@@ -2,12 +2,17 @@
 // scoring core, shared by every component (quiz, team report) for the whole visit.
 // Loaded once via extra_javascript; Material's instant navigation keeps it alive, so
 // leaving a page and coming back reuses the running engine instead of starting another.
+// Pages that use the engine also load it early and async from <head>, with their
+// settings on the script tag, so Pyodide starts while the page is still parsing.
 (() => {
   "use strict";
+  if (window.stageguide) return; // the early copy already runs; the one at the end of <body> is a no-op
+  const boot = document.currentScript ? document.currentScript.dataset.sgSettings : undefined;
 
   const engine = {
     worker: null,
     state: "idle", // idle | loading | ready | failed
+    start: "", // how the worker came up: "cold" or "snapshot"
     error: "",
     nextId: 1,
     pending: new Map(),
@@ -58,6 +63,7 @@
       const { id, type, data, error } = event.data || {};
       if (type === "ready") {
         clearTimeout(engine.timer);
+        engine.start = (data && data.start) || "cold";
         engine.state = "ready";
         engineNotify();
         registerOffline(settings.sw);
@@ -73,7 +79,9 @@
       if (type === "reply") request.resolve(data);
       else request.reject(Object.assign(new Error(error.message), { kind: error.kind }));
     });
-    worker.postMessage({ id: 0, type: "init", data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz } });
+    // The interpreter snapshot lives in the service worker's versioned cache, so a new build never restores an old one.
+    const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: `${urls.wheel}.snapshot` } : null;
+    worker.postMessage({ id: 0, type: "init", data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot } });
   }
 
   // The service worker keeps the runtime for the next visit and for offline use. It is
@@ -110,6 +118,8 @@
       request: engineRequest,
       watch: engineWatch,
       state: () => engine.state,
+      startedFrom: () => engine.start,
     }),
   });
+  if (boot) engineStart(JSON.parse(boot));
 })();

@@ -288,8 +288,15 @@
     if (code) {
       update();
     } else {
+      // Answers clicked before this script ran (the form is plain HTML) win over saved ones.
       const saved = storageRead(quiz);
-      fillForm({ answers: saved.answers, group: saved.group, name: saved.name });
+      const current = readForm();
+      fillForm({
+        answers: { ...saved.answers, ...current.answers },
+        group: current.group || saved.group,
+        name: current.name || saved.name,
+      });
+      if (Object.keys(current.answers).length) save();
       showNotice(saved.note);
     }
     cleanups.push(engineWatch(renderStatus));

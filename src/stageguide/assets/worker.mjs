@@ -2,18 +2,36 @@
 // compiled stageguide wheel and answers {id, type, data} requests by calling
 // stageguide.core.api.handle(type, json). Visitor input travels as JSON data only;
 // it is never pasted into Python source.
+//
+// Repeat visits: after a cold start the worker saves a memory snapshot of the
+// interpreter (core imported) in the site's versioned cache; the next visit restores
+// it instead of initialising Python again. Pyodide marks snapshots experimental, so
+// any failure to read or restore one falls back to a normal start and drops it.
 
 let engine = null; // Promise of the Python `handle` function, created once per worker
+let startedFrom = "cold"; // or "snapshot": how this worker's interpreter came up
 
-async function start({ pyodide, wheel, quiz }) {
-  const [{ loadPyodide }, wheelBytes, quizData] = await Promise.all([
+async function start({ pyodide, wheel, quiz, snapshot }) {
+  const [{ loadPyodide }, wheelBytes, quizData, saved] = await Promise.all([
     import(pyodide + "pyodide.mjs"),
     fetchOk(wheel).then((r) => r.arrayBuffer()),
     fetchOk(quiz).then((r) => r.json()),
+    readSnapshot(snapshot),
   ]);
-  const py = await loadPyodide({ indexURL: pyodide, packages: [] });
+  let py = null;
+  if (saved) {
+    try {
+      py = await loadPyodide({ indexURL: pyodide, packages: [], _loadSnapshot: saved });
+      startedFrom = "snapshot";
+    } catch {
+      await dropSnapshot(snapshot);
+    }
+  }
+  const fresh = py === null;
+  py ??= await loadPyodide({ indexURL: pyodide, packages: [], _makeSnapshot: Boolean(snapshot) });
   py.unpackArchive(wheelBytes, "wheel");
   const api = py.pyimport("stageguide.core.api");
+  if (fresh && snapshot) saveSnapshot(py, snapshot); // before the quiz is loaded: the snapshot holds code only
   const handle = (type, data) => JSON.parse(api.handle(type, JSON.stringify(data ?? {})));
   const loaded = handle("load", { quiz: quizData, source: quiz });
   if (!loaded.ok) throw new Error(loaded.error.message);
@@ -26,13 +44,47 @@ async function fetchOk(url) {
   return response;
 }
 
+async function readSnapshot(snapshot) {
+  if (!snapshot || typeof DecompressionStream === "undefined") return null;
+  try {
+    const hit = await (await caches.open(snapshot.cache)).match(snapshot.key);
+    if (!hit) return null;
+    const bytes = await new Response(hit.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+    return new Uint8Array(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function saveSnapshot(py, snapshot) {
+  if (typeof CompressionStream === "undefined") return;
+  try {
+    const bytes = py.makeMemorySnapshot();
+    const body = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+    caches
+      .open(snapshot.cache)
+      .then((cache) => cache.put(snapshot.key, new Response(body, { headers: { "Content-Type": "application/gzip" } })))
+      .catch(() => {});
+  } catch {
+    /* no snapshot this time: the next visit starts normally */
+  }
+}
+
+async function dropSnapshot(snapshot) {
+  try {
+    await (await caches.open(snapshot.cache)).delete(snapshot.key);
+  } catch {
+    /* nothing to drop */
+  }
+}
+
 self.addEventListener("message", async (event) => {
   const { id, type, data } = event.data ?? {};
   if (type === "init") {
     engine ??= start(data);
     try {
       await engine;
-      self.postMessage({ id, type: "ready" });
+      self.postMessage({ id, type: "ready", data: { start: startedFrom } });
     } catch (error) {
       self.postMessage({ id, type: "failed", error: String(error?.message ?? error) });
     }

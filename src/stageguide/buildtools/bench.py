@@ -116,7 +116,7 @@ def measure(root: Path, runs: int, say: Say) -> dict[str, Any]:
         site = temp / "site"
         site.mkdir()
         load_before = _load_average()
-        server = SiteServer(site).start()
+        server = SiteServer(site, gzip=True).start()  # text compressed, as GitHub Pages serves it
         _quiet_disconnects(server)
         try:
             started = time.monotonic()

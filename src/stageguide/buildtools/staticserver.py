@@ -8,6 +8,8 @@ provoke failures a real host can produce.
 
 from __future__ import annotations
 
+import email.utils
+import gzip
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +42,8 @@ class SiteServer:
     root: Path
     prefix: str = "/"
     host: str = "127.0.0.1"
+    gzip: bool = False
+    """Compress text responses for clients that accept it, as GitHub Pages does (not wasm or zip)."""
     not_found_page: bool = False
     """Answer a missing path below the mount point with the site's 404.html (status 404), as GitHub Pages does."""
     overrides: dict[str, Override] = field(default_factory=dict)
@@ -71,6 +75,10 @@ class SiteServer:
         self.stop()
 
 
+COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml", "application/manifest+json")
+_GZIPPED: dict[tuple[str, float], bytes] = {}
+
+
 class _Handler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
 
@@ -90,7 +98,8 @@ class _Handler(SimpleHTTPRequestHandler):
         relative = self.path.split("?", 1)[0][len(self.state.prefix):]
         override = self.state.overrides.get(relative)
         if override is None:
-            super().do_GET()
+            if not (self.state.gzip and self._send_compressed()):
+                super().do_GET()
             return
         body = override.body
         if body is None:
@@ -100,6 +109,34 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _send_compressed(self) -> bool:
+        """Serve a text file gzipped (with Last-Modified/304 like the plain path); False to fall back."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not kind.startswith(COMPRESSIBLE):
+            return False
+        stamp = path.stat().st_mtime
+        modified = email.utils.formatdate(stamp, usegmt=True)
+        if self.headers.get("If-Modified-Since") == modified:
+            self.send_response(304)
+            self.end_headers()
+            return True
+        key = (str(path), stamp)
+        body = _GZIPPED.get(key)
+        if body is None:
+            body = _GZIPPED[key] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Last-Modified", modified)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return True
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = self.state.root / "404.html"

@@ -14,6 +14,8 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from markupsafe import Markup
+from jinja2.utils import htmlsafe_json_dumps
 
 from ..buildtools.engine import build_engine
 from ..buildtools.errors import BuildError
@@ -47,6 +49,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self.pinned: dict[str, Path] = {}
         self.sw_version: str | None = None
         self.engine_pages: dict[str, str] = {}  # page URL -> built file, for pages that start the engine
+        self.page_settings: dict[str, dict[str, Any]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -56,6 +59,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             return None
         config_dir = Path(config.config_file_path).resolve().parent
         self.engine_pages = {}
+        self.page_settings = {}
         self.quiz_path = (config_dir / self.config.quiz).resolve()
         self.quiz = self._load_quiz(self.quiz_path)
         if self.config.runtime == "cdn" and not self.config.cdn_url.strip():
@@ -110,10 +114,24 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         assert self.quiz is not None
         for marker, render in ((QUIZ_MARKER, render_quiz), (TEAM_MARKER, render_team)):
             if marker in html:
+                settings = self._settings(page, files)
                 self.engine_pages[page.url] = page.file.dest_uri
+                self.page_settings[page.url] = settings
                 # One component per page: a second marker would give two forms the same ids.
-                html = html.replace(marker, render(self.quiz, self._settings(page, files)), 1).replace(marker, "")
+                html = html.replace(marker, render(self.quiz, settings), 1).replace(marker, "")
         return html
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled or page.url not in self.engine_pages:
+            return None
+        # Start the engine while the page is still parsing: an async copy of engine.js in
+        # <head>, with the page's settings on the tag (the copy at the end of <body> then does nothing).
+        settings = self.page_settings[page.url]
+        tag = Markup('<script async src="{}" data-sg-settings=\'{}\'></script>').format(
+            get_relative_url(f"{SITE_DIR}/engine.js", page.url), htmlsafe_json_dumps(settings)
+        )
+        head = output.find("</title>")
+        return output if head < 0 else output[:head] + "</title>" + str(tag) + output[head + len("</title>"):]
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
