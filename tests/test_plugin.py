@@ -126,7 +126,7 @@ def test_the_template_escapes_quiz_text() -> None:
         json.dumps(read_quiz(QUIZ_FILE).statements[0].text), json.dumps("<script>alert(1)</script> & <b>x</b>"), 1
     )
     quiz = parse_quiz(hostile, "hostile.yml")
-    settings = {"pages": {s.page: f"../{s.page[:-3]}/" for s in quiz.stages}, "quiz": {"id": "x'><script>"}}
+    settings = {"pages": {s.page: f"../{s.page[:-3]}/" for s in quiz.stages}, "quiz": {"id": "x'><script>"}, "engine_script": "../assets/stageguide/engine.js"}
     html = render_quiz(quiz, settings)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;" in html

@@ -2,12 +2,12 @@
 // scoring core, shared by every component (quiz, team report) for the whole visit.
 // Loaded once via extra_javascript; Material's instant navigation keeps it alive, so
 // leaving a page and coming back reuses the running engine instead of starting another.
-// Pages that use the engine also load it early and async from <head>, with their
-// settings on the script tag, so Pyodide starts while the page is still parsing.
+// Pages that use the engine also load it async right after their form, so Pyodide
+// starts while the rest of the page is still loading (the form itself comes first).
 (() => {
   "use strict";
   if (window.stageguide) return; // the early copy already runs; the one at the end of <body> is a no-op
-  const boot = document.currentScript ? document.currentScript.dataset.sgSettings : undefined;
+  const early = document.currentScript && document.currentScript.closest("[data-sg-settings]");
 
   const engine = {
     worker: null,
@@ -121,5 +121,5 @@
       startedFrom: () => engine.start,
     }),
   });
-  if (boot) engineStart(JSON.parse(boot));
+  if (early) engineStart(JSON.parse(early.dataset.sgSettings));
 })();

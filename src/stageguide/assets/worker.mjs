@@ -10,6 +10,7 @@
 
 let engine = null; // Promise of the Python `handle` function, created once per worker
 let startedFrom = "cold"; // or "snapshot": how this worker's interpreter came up
+let snapshotLater = null; // saves the snapshot once the visitor's first answer is on its way
 
 async function start({ pyodide, wheel, quiz, snapshot }) {
   const [{ loadPyodide }, wheelBytes, quizData, saved] = await Promise.all([
@@ -31,7 +32,7 @@ async function start({ pyodide, wheel, quiz, snapshot }) {
   py ??= await loadPyodide({ indexURL: pyodide, packages: [], _makeSnapshot: Boolean(snapshot) });
   py.unpackArchive(wheelBytes, "wheel");
   const api = py.pyimport("stageguide.core.api");
-  if (fresh && snapshot) saveSnapshot(py, snapshot); // before the quiz is loaded: the snapshot holds code only
+  if (fresh && snapshot) snapshotLater = () => saveSnapshot(py, snapshot);
   const handle = (type, data) => JSON.parse(api.handle(type, JSON.stringify(data ?? {})));
   const loaded = handle("load", { quiz: quizData, source: quiz });
   if (!loaded.ok) throw new Error(loaded.error.message);
@@ -85,6 +86,9 @@ self.addEventListener("message", async (event) => {
     try {
       await engine;
       self.postMessage({ id, type: "ready", data: { start: startedFrom } });
+      // After "ready", off the start-up path; a request arriving meanwhile waits ~50 ms at most.
+      if (snapshotLater) setTimeout(snapshotLater, 0);
+      snapshotLater = null;
     } catch (error) {
       self.postMessage({ id, type: "failed", error: String(error?.message ?? error) });
     }

@@ -456,6 +456,7 @@ class Session:
                 samples.timeline = _timeline(traffic, self.base, probe)
                 samples.quiz_cold_files = traffic.files(self.base, probe["timeOrigin"] + ready)
             sw = page.evaluate("([look, ready]) => window.__stageguideBench.waitServiceWorker(look, ready)", [SW_LOOK_MS, SW_READY_MS])
+            snapshot_saved = _wait_snapshot(page) if sw["active"] else False
             samples.add("bytes_quiz_cold_visit", traffic.bytes(page))  # with what a service worker fetched to install
             page.close()
 
@@ -464,11 +465,14 @@ class Session:
             probe = _probe(warm)
             samples.add("share_warm_ms", _need(probe["marks"], "result", "warm share link"))
             controlled = bool(probe["controlled"])
+            started_from = warm.evaluate("window.stageguide ? window.stageguide.engine.startedFrom() : ''")
             warm.close()
             samples.service_worker = {
                 "registered": samples.service_worker.get("registered", False) or bool(sw["registered"]),
                 "active": samples.service_worker.get("active", False) or bool(sw["active"]),
                 "controlled_warm": samples.service_worker.get("controlled_warm", False) or controlled,
+                "snapshot_saved": samples.service_worker.get("snapshot_saved", False) or snapshot_saved,
+                "warm_started_from": started_from,
             }
             if not first:
                 return
@@ -575,6 +579,26 @@ def _engine_worker_start(probe: dict[str, Any]) -> float:
     if not starts:
         raise BuildError("the quiz page never created its engine worker (worker.mjs)")
     return float(min(starts))
+
+
+SNAPSHOT_WAIT_S = 20
+_SNAPSHOT_SAVED = """async () => {
+  for (const name of await caches.keys()) {
+    const keys = await (await caches.open(name)).keys();
+    if (keys.some((request) => request.url.endsWith(".whl.snapshot"))) return true;
+  }
+  return false;
+}"""
+
+
+def _wait_snapshot(page: Any) -> bool:
+    """Wait (a while) for the engine's interpreter snapshot to be stored, as it would be before a real return visit."""
+    deadline = time.monotonic() + SNAPSHOT_WAIT_S
+    while time.monotonic() < deadline:
+        if page.evaluate(_SNAPSHOT_SAVED):
+            return True
+        page.wait_for_timeout(200)
+    return False
 
 
 def _timeline(traffic: Traffic, base: str, probe: dict[str, Any]) -> list[dict[str, Any]]:
@@ -778,7 +802,7 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"{number:>2}  {label:<52}{value}{'  ' + extra if extra else ''}")
 
     sw = report["notes"]["service_worker"]
-    sw_text = "a service worker controlled it" if sw.get("controlled_warm") else (
+    sw_text = ("a service worker controlled it" + (", started from the interpreter snapshot" if sw.get("warm_started_from") == "snapshot" else ", no snapshot used")) if sw.get("controlled_warm") else (
         "a service worker registered but did not control it" if sw.get("registered") else "no service worker")
     lines.append("Time from navigation start, cold unless marked warm")
     row("1", "quiz page: first statement answerable", ms("quiz_answerable_ms"), f"{q['quiz_answerable_vs_guide']:.2f}x guide page")

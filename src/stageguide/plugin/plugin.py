@@ -14,8 +14,6 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
-from markupsafe import Markup
-from jinja2.utils import htmlsafe_json_dumps
 
 from ..buildtools.engine import build_engine
 from ..buildtools.errors import BuildError
@@ -49,7 +47,6 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self.pinned: dict[str, Path] = {}
         self.sw_version: str | None = None
         self.engine_pages: dict[str, str] = {}  # page URL -> built file, for pages that start the engine
-        self.page_settings: dict[str, dict[str, Any]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -59,7 +56,6 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             return None
         config_dir = Path(config.config_file_path).resolve().parent
         self.engine_pages = {}
-        self.page_settings = {}
         self.quiz_path = (config_dir / self.config.quiz).resolve()
         self.quiz = self._load_quiz(self.quiz_path)
         if self.config.runtime == "cdn" and not self.config.cdn_url.strip():
@@ -116,7 +112,6 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             if marker in html:
                 settings = self._settings(page, files)
                 self.engine_pages[page.url] = page.file.dest_uri
-                self.page_settings[page.url] = settings
                 # One component per page: a second marker would give two forms the same ids.
                 html = html.replace(marker, render(self.quiz, settings), 1).replace(marker, "")
         return html
@@ -124,14 +119,11 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or page.url not in self.engine_pages:
             return None
-        # Start the engine while the page is still parsing: an async copy of engine.js in
-        # <head>, with the page's settings on the tag (the copy at the end of <body> then does nothing).
-        settings = self.page_settings[page.url]
-        tag = Markup('<script async src="{}" data-sg-settings=\'{}\'></script>').format(
-            get_relative_url(f"{SITE_DIR}/engine.js", page.url), htmlsafe_json_dumps(settings)
-        )
-        head = output.find("</title>")
-        return output if head < 0 else output[:head] + "</title>" + str(tag) + output[head + len("</title>"):]
+        # Fetch engine.js from the first bytes of the page: the async copy after the form
+        # then runs the moment the form is parsed, and Pyodide starts that early.
+        hint = f'<link rel="preload" as="script" href="{get_relative_url(f"{SITE_DIR}/engine.js", page.url)}">'
+        at = output.find("</title>")
+        return output if at < 0 else output[: at + len("</title>")] + hint + output[at + len("</title>"):]
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
@@ -237,5 +229,6 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             },
             "timeout_ms": int(self.config.engine_timeout * 1000),
             "sw": {"url": url(SW_NAME), "version": self.sw_version} if self.sw_version else None,
+            "engine_script": url(f"{SITE_DIR}/engine.js"),
         }
 
