@@ -6,7 +6,6 @@ not on 127.0.0.1, and pytest-playwright saves a screenshot when a test fails.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,18 +16,9 @@ from playwright.sync_api import Page, Request
 
 from sitebuild import REPO, run_mkdocs_build, variant_config  # noqa: F401 - re-exported for the tests here
 
+from stageguide.buildtools.chromium import CHROMIUM, CHROMIUM_FLAGS
 from stageguide.buildtools.staticserver import SiteServer
 
-CHROMIUM = os.environ.get("STAGEGUIDE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ENGINE_READY_MS = 60_000
 
 

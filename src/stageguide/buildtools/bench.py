@@ -38,18 +38,8 @@ if TYPE_CHECKING:
 
 Say = Callable[[str], None]
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"  # Debian's; STAGEGUIDE_CHROMIUM names another binary
-# The same flags as the browser tests' launch (tests/browser/conftest.py, CHROMIUM_FLAGS).
-# Duplicated on purpose for now: tests may not be imported from the package. Keep both in step.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+
+from .chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402 - shared with the browser tests
 
 HERE = Path(__file__).resolve().parent
 BASELINE_SOURCE = HERE / "baseline"
@@ -102,7 +92,7 @@ def run_bench(root: Path, args: list[str]) -> int:
 
 def measure(root: Path, runs: int, say: Say) -> dict[str, Any]:
     """Build, serve and measure; the report as a JSON-ready dict."""
-    chromium = Path(os.environ.get("STAGEGUIDE_CHROMIUM", DEFAULT_CHROMIUM))
+    chromium = Path(CHROMIUM)
     if not chromium.exists():
         raise BuildError(f"Chromium not found at {chromium}; install it with `apt-get install -y chromium` (or set STAGEGUIDE_CHROMIUM)")
     try:
