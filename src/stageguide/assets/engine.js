@@ -112,7 +112,51 @@
     return () => engine.listeners.delete(listener);
   }
 
+  // ------------------------------------------------------------- shared UI
+  // Small helpers every component uses: DOM building with text only (never HTML
+  // strings), reading a key of the URL fragment, and mounting per page view.
+  function h(tag, attributes = {}, ...children) {
+    const element = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === "class") element.className = value;
+      else element.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return element;
+  }
+
+  function hashPart(hash, key) {
+    for (const part of hash.replace(/^#/, "").split("&")) {
+      if (part.startsWith(`${key}=`)) return part.slice(key.length + 1);
+    }
+    return null;
+  }
+
+  // Mount `mount(root)` on the element matching `selector` on every page view (Material's
+  // instant navigation replays pages through document$), running its cleanup first.
+  function mountEach(selector, mount) {
+    let unmount = null;
+    const run = () => {
+      if (unmount) unmount();
+      unmount = null;
+      const root = document.querySelector(selector);
+      if (root) unmount = mount(root);
+    };
+    if (typeof document$ !== "undefined" && document$ && typeof document$.subscribe === "function") {
+      document$.subscribe(run);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", run, { once: true });
+    } else {
+      run();
+    }
+  }
+
   window.stageguide = Object.freeze({
+    ui: Object.freeze({ h, hashPart, mountEach }),
     engine: Object.freeze({
       start: engineStart,
       request: engineRequest,

@@ -5,6 +5,8 @@
   "use strict";
 
   const { start: engineStart, request: engineRequest, watch: engineWatch, state: engineState } = window.stageguide.engine;
+  const { h, hashPart, mountEach } = window.stageguide.ui;
+  const shareCodeFromHash = (hash) => hashPart(hash, "a");
 
   // --------------------------------------------------------------- storage
   // Answers are kept in localStorage as the visitor goes. Anything unreadable, from
@@ -60,29 +62,6 @@
     } catch {
       /* storage unavailable: nothing to clear */
     }
-  }
-
-  // ------------------------------------------------------------------ dom
-  function h(tag, attributes = {}, ...children) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) {
-      if (value === null || value === undefined || value === false) continue;
-      if (name === "class") element.className = value;
-      else element.setAttribute(name, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return element;
-  }
-
-  function shareCodeFromHash(hash) {
-    const text = hash.replace(/^#/, "");
-    for (const part of text.split("&")) {
-      if (part.startsWith("a=")) return part.slice(2);
-    }
-    return null;
   }
 
   // ----------------------------------------------------------------- quiz
@@ -414,20 +393,5 @@
     );
   }
 
-  // ----------------------------------------------------------------- boot
-  let unmount = null;
-  function mountPage() {
-    if (unmount) unmount();
-    unmount = null;
-    const root = document.querySelector("[data-stageguide-quiz]");
-    if (root) unmount = mountQuiz(root);
-  }
-
-  if (typeof document$ !== "undefined" && document$ && typeof document$.subscribe === "function") {
-    document$.subscribe(mountPage); // Material: fires on load and after every instant navigation
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", mountPage, { once: true });
-  } else {
-    mountPage();
-  }
+  mountEach("[data-stageguide-quiz]", mountQuiz);
 })();

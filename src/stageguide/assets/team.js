@@ -6,6 +6,7 @@
   "use strict";
 
   const { start: engineStart, request: engineRequest, watch: engineWatch, state: engineState } = window.stageguide.engine;
+  const { h, hashPart, mountEach } = window.stageguide.ui;
 
   const MAX_FILE_BYTES = 2 * 1024 * 1024; // the core refuses more; checked here before reading the file
   const SVG_NS = "http://www.w3.org/2000/svg";
@@ -22,20 +23,6 @@
   const NO_GROUP_STYLE = { colour: "#757575", shape: "ring", dash: "3 2" };
 
   // ------------------------------------------------------------------ dom
-  function h(tag, attributes = {}, ...children) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) {
-      if (value === null || value === undefined || value === false) continue;
-      if (name === "class") element.className = value;
-      else element.setAttribute(name, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return element;
-  }
-
   function svg(tag, attributes = {}, ...children) {
     const element = document.createElementNS(SVG_NS, tag);
     for (const [name, value] of Object.entries(attributes)) {
@@ -53,11 +40,8 @@
   const groupKey = (id) => id ?? "";
 
   function teamCodesFromHash(hash) {
-    const text = hash.replace(/^#/, "");
-    for (const part of text.split("&")) {
-      if (part.startsWith("t=")) return part.slice(2).split(",").filter((code) => code.trim());
-    }
-    return null;
+    const codes = hashPart(hash, "t");
+    return codes === null ? null : codes.split(",").filter((code) => code.trim());
   }
 
   // ----------------------------------------------------------------- team
@@ -540,20 +524,5 @@
     return h("div", { class: "sg-team__body", "data-team-report": "", "data-count": report.count }, sections);
   }
 
-  // ----------------------------------------------------------------- boot
-  let unmount = null;
-  function mountPage() {
-    if (unmount) unmount();
-    unmount = null;
-    const root = document.querySelector("[data-stageguide-team]");
-    if (root) unmount = mountTeam(root);
-  }
-
-  if (typeof document$ !== "undefined" && document$ && typeof document$.subscribe === "function") {
-    document$.subscribe(mountPage); // Material: fires on load and after every instant navigation
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", mountPage, { once: true });
-  } else {
-    mountPage();
-  }
+  mountEach("[data-stageguide-team]", mountTeam);
 })();
