@@ -9,6 +9,7 @@ import functools
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from stageguide.core import Quiz
 from stageguide.quizfile import read_quiz
@@ -59,3 +60,9 @@ def answers_by_dimension(quiz: Quiz, levels: dict[str, int]) -> list[int]:
 def statement_label(quiz: Quiz, number: int) -> str:
     """How an `AnswerError` names statement `number` (1-based), e.g. 'statement 7 (id: x)'."""
     return f"statement {number} (id: {quiz.statements[number - 1].id})"
+
+
+def valid_answers(quiz: Quiz) -> st.SearchStrategy[list[int]]:
+    """Hypothesis: any complete answer vector on the quiz's scale."""
+    n = len(quiz.statements)
+    return st.lists(st.integers(quiz.scale_min, quiz.scale_max), min_size=n, max_size=n)

@@ -10,18 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import MAIN_QUIZ, QUIZ_PARAMS, SMALL_QUIZ, answers_by_dimension, answers_for_total, load, statement_label
+from helpers import MAIN_QUIZ, QUIZ_PARAMS, SMALL_QUIZ, answers_by_dimension, answers_for_total, load, statement_label, valid_answers
 from stageguide.core import AnswerError, Quiz, check_answers, score
 
 
 @pytest.fixture(scope="module", params=QUIZ_PARAMS)
 def quiz(request: pytest.FixtureRequest) -> Quiz:
     return load(request.param)
-
-
-def valid_answers(quiz: Quiz) -> st.SearchStrategy[list[int]]:
-    n = len(quiz.statements)
-    return st.lists(st.integers(quiz.scale_min, quiz.scale_max), min_size=n, max_size=n)
 
 
 # --- totals to stages -------------------------------------------------------------------------

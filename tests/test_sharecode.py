@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import QUIZ_PARAMS, SMALL_QUIZ, load
+from helpers import QUIZ_PARAMS, SMALL_QUIZ, load, valid_answers
 from stageguide.core import AnswerError, Quiz, Share, decode, encode
 from stageguide.core.sharecode import MAX_CODE_LENGTH, clean_name
 
@@ -18,11 +18,6 @@ from stageguide.core.sharecode import MAX_CODE_LENGTH, clean_name
 @pytest.fixture(scope="module", params=QUIZ_PARAMS)
 def quiz(request: pytest.FixtureRequest) -> Quiz:
     return load(request.param)
-
-
-def valid_answers(quiz: Quiz) -> st.SearchStrategy[list[int]]:
-    n = len(quiz.statements)
-    return st.lists(st.integers(quiz.scale_min, quiz.scale_max), min_size=n, max_size=n)
 
 
 def prefix(quiz: Quiz) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from stageguide.core import Quiz
+from stageguide.core import Quiz, Result, encode
 from stageguide.quizfile import read_quiz
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,3 +61,17 @@ def vector_for_total(total: int, quiz: Quiz = QUIZ) -> list[int]:
         surplus -= step
         index += 1
     return values
+
+
+def expect_result(page: Page, expected: Result, quiz: Quiz = QUIZ) -> Locator:
+    """The shown result agrees with CPython's: stage, total, every dimension, the advice, the share link."""
+    result = page.locator("[data-quiz-result]")
+    expect(result).to_have_attribute("data-stage", expected.stage.id)
+    expect(result).to_have_attribute("data-total", str(expected.total))
+    expect(result.locator(".sg-result__title")).to_have_text(f"Stage: {expected.stage.title}")
+    for dim in expected.dimensions:
+        expect(result.locator(f"[data-dimension='{dim.dimension.id}'] .sg-dim__figure")).to_contain_text(f"{dim.percent} / 100")
+    for advice in expected.stage.advice:
+        expect(result.locator(".sg-advice")).to_contain_text(advice)
+    assert page.url.endswith("#a=" + encode(quiz, list(expected.answers)))
+    return result
