@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 
 from stageguide.buildtools.staticserver import SiteServer
-from stageguide.core import Quiz, encode, score
+from stageguide.core import Quiz, score
 from stageguide.quizfile import read_quiz
 
 from .conftest import REPO, serve_site
