@@ -12,7 +12,7 @@ from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode, score
 
 from .conftest import REPO, serve_site
-from .quizpage import expect_result, QUIZ, answer, checked_answers, quiz_root, submit, vector_for_total, wait_engine
+from .quizpage import QUIZ, answer, checked_answers, expect_result, submit, vector_for_total, wait_engine
 
 STAGE_TOTALS = {"undefined": 31, "defined": 52, "aligned": 67, "integrated": 88}
 
