@@ -125,7 +125,7 @@ def test_build_job_sets_up_python_and_node(workflow: dict[Any, Any]) -> None:
     build = steps(workflow, "build")
     python = build[step_index(workflow, "build", lambda s: uses(s, "actions/setup-python"), "sets up Python")]
     node = build[step_index(workflow, "build", lambda s: uses(s, "actions/setup-node"), "sets up Node")]
-    assert str(python["with"]["python-version"]) == "3.12"
+    assert str(python["with"]["python-version"]) == "3.11", "the version requirements.lock was resolved with"
     assert str(node["with"]["node-version"]) == "20"
 
 
