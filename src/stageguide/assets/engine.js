@@ -136,15 +136,33 @@
     return null;
   }
 
-  // Mount `mount(root)` on the element matching `selector` on every page view (Material's
-  // instant navigation replays pages through document$), running its cleanup first.
+  // Mount `mount(root, scope)` on the element matching `selector` on every page view
+  // (Material's instant navigation replays pages through document$). The scope collects
+  // the view's listeners and cleanups, and `scope.active` turns false once the page is
+  // left, so late replies from the engine are dropped instead of drawn on a gone page.
   function mountEach(selector, mount) {
     let unmount = null;
     const run = () => {
       if (unmount) unmount();
       unmount = null;
       const root = document.querySelector(selector);
-      if (root) unmount = mount(root);
+      if (!root) return;
+      const cleanups = [];
+      const scope = {
+        active: true,
+        listen(target, type, handler) {
+          target.addEventListener(type, handler);
+          cleanups.push(() => target.removeEventListener(type, handler));
+        },
+        onCleanup(cleanup) {
+          cleanups.push(cleanup);
+        },
+      };
+      mount(root, scope);
+      unmount = () => {
+        scope.active = false;
+        for (const cleanup of cleanups) cleanup();
+      };
     };
     if (typeof document$ !== "undefined" && document$ && typeof document$.subscribe === "function") {
       document$.subscribe(run);

@@ -65,7 +65,8 @@
   }
 
   // ----------------------------------------------------------------- quiz
-  function mountQuiz(root) {
+  function mountQuiz(root, scope) {
+    const { listen, onCleanup } = scope;
     const settings = JSON.parse(root.dataset.sgSettings);
     const quiz = settings.quiz;
     const form = root.querySelector("[data-sg-form]");
@@ -75,17 +76,10 @@
     const message = root.querySelector("[data-sg-message]");
     const slot = root.querySelector("[data-sg-result-slot]");
     const sum = root.querySelector("[data-sg-sum]");
-    const cleanups = [];
     let saveFailed = false;
-    let active = true;
 
     root.classList.add("sg-js");
     status.hidden = false;
-
-    function listen(target, type, handler) {
-      target.addEventListener(type, handler);
-      cleanups.push(() => target.removeEventListener(type, handler));
-    }
 
     function showNotice(text) {
       notice.textContent = text;
@@ -199,9 +193,9 @@
       try {
         const answers = quiz.statements.map((id) => state.answers[id]);
         const reply = await engineRequest("result", { quiz: quiz.id, answers, group: state.group, name: state.name || null });
-        if (active) showResult(reply.result, reply.code);
+        if (scope.active) showResult(reply.result, reply.code);
       } catch (error) {
-        if (!active) return;
+        if (!scope.active) return;
         message.textContent = `Your answers could not be scored: ${error.message}`;
         message.hidden = false;
       }
@@ -211,13 +205,13 @@
       status.textContent = "Opening the shared answers…";
       try {
         const reply = await engineRequest("share", { quiz: quiz.id, code });
-        if (!active) return;
+        if (!scope.active) return;
         const answers = Object.fromEntries(quiz.statements.map((id, i) => [id, reply.share.answers[i]]));
         fillForm({ answers, group: reply.share.group, name: reply.share.name });
         showResult(reply.result, code);
         showNotice("");
       } catch (error) {
-        if (!active) return;
+        if (!scope.active) return;
         history.replaceState(history.state, "", location.href.split("#")[0]);
         fillForm({ answers: {}, group: null, name: "" });
         clearResult();
@@ -278,14 +272,9 @@
       if (Object.keys(current.answers).length) save();
       showNotice(saved.note);
     }
-    cleanups.push(engineWatch(renderStatus));
+    onCleanup(engineWatch(renderStatus));
     engineStart(settings);
     if (code) openShare(code);
-
-    return () => {
-      active = false;
-      for (const cleanup of cleanups) cleanup();
-    };
   }
 
   async function copyLink(button) {

@@ -45,7 +45,8 @@
   }
 
   // ----------------------------------------------------------------- team
-  function mountTeam(root) {
+  function mountTeam(root, scope) {
+    const { listen, onCleanup } = scope;
     const settings = JSON.parse(root.dataset.sgSettings);
     const quiz = settings.quiz;
     const form = root.querySelector("[data-sg-team-form]");
@@ -56,17 +57,10 @@
     const status = root.querySelector("[data-sg-status]");
     const message = root.querySelector("[data-sg-message]");
     const slot = root.querySelector("[data-sg-team-slot]");
-    const cleanups = [];
-    let active = true;
     let shownFragment = null; // the #t=… of the report on screen, to ignore our own hash changes
 
     root.classList.add("sg-js");
     status.hidden = false;
-
-    function listen(target, type, handler) {
-      target.addEventListener(type, handler);
-      cleanups.push(() => target.removeEventListener(type, handler));
-    }
 
     function showMessage(text) {
       message.textContent = text;
@@ -113,13 +107,13 @@
       status.textContent = engineState() === "ready" ? "Working out the team report…" : "The report will appear as soon as the engine is ready…";
       try {
         const report = await engineRequest("team", { quiz: quiz.id, text, format: "auto" });
-        if (!active) return;
+        if (!scope.active) return;
         showReport(report);
         status.textContent = `Team report made from ${origin}.`;
         slot.focus({ preventScroll: true });
         slot.scrollIntoView({ behavior: "smooth", block: "start" });
       } catch (error) {
-        if (!active) return;
+        if (!scope.active) return;
         clearReport();
         history.replaceState(history.state, "", location.href.split("#")[0]);
         showMessage(
@@ -130,7 +124,7 @@
         renderStatus(engineState(), error.message);
         message.focus({ preventScroll: true });
       } finally {
-        if (active) {
+        if (scope.active) {
           submitButton.disabled = false;
           root.removeAttribute("aria-busy");
         }
@@ -150,7 +144,7 @@
         showMessage(`“${file.name}” could not be read (${error.message}).`);
         return;
       }
-      if (active) await run(text, `the file “${file.name}”`);
+      if (scope.active) await run(text, `the file “${file.name}”`);
     }
 
     function openFragment() {
@@ -192,14 +186,9 @@
     });
     listen(window, "hashchange", openFragment);
 
-    cleanups.push(engineWatch(renderStatus));
+    onCleanup(engineWatch(renderStatus));
     engineStart(settings);
     openFragment();
-
-    return () => {
-      active = false;
-      for (const cleanup of cleanups) cleanup();
-    };
   }
 
   async function copyLink(button) {
