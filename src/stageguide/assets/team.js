@@ -35,7 +35,7 @@
     return element;
   }
 
-  const fixed = (value) => Number(value).toFixed(2);
+  const fixed = (value) => (value === null || value === undefined ? "–" : Number(value).toFixed(2));
   const plural = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
   const groupKey = (id) => id ?? "";
 
