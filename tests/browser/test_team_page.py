@@ -65,7 +65,8 @@ def expect_report(report: Locator, expected: dict[str, Any]) -> None:
         expect(row.locator("[data-team-mean]")).to_have_text(f"{dim['mean']:.2f}")
         if dim["gap"]:
             expect(row.locator("[data-gap]")).to_have_text(f"{dim['gap']['points']:.2f} ({dim['gap']['high']['title']} higher)")
-    expect(report.locator("[data-team-findings] li")).to_have_text([f["text"] for f in expected["findings"]])
+    expect(report.locator("[data-team-headline]")).to_have_text(expected["findings"][0]["text"])
+    expect(report.locator("[data-team-findings] li")).to_have_text([f["text"] for f in expected["findings"][1:]])
     total = expected["total"]
     expect(report.locator("[data-team-total]")).to_contain_text(f"Mean total {total['mean']:.2f}")
     expect(report.locator("[data-team-total]")).to_contain_text(f"spread (standard deviation) {total['spread']:.2f}")
