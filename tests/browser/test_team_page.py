@@ -188,7 +188,7 @@ def test_pasted_text_with_a_bad_line_and_no_report_at_all(page: Page, server: Si
     page.goto(server.url + "team/")
     good = encode(QUIZ, vector_for_total(50), "sales")
     report = make_report(page, f"{good}\n<script>alert(1)</script>\n")
-    expect(report.locator("[data-team-skipped] li")).to_have_text(["line 2: this is not a share code from this site; it should look like " + QUIZ.id + ".1." + "5" * 20])
+    expect(report.locator("[data-team-skipped] li")).to_have_text(["line 2: this is not a share code from this site; it should look like " + QUIZ.id + f".{QUIZ.version}." + "5" * 20])
     page.locator("[data-sg-team-text]").fill("nothing useful")
     page.locator("[data-sg-team-submit]").click()
     message = page.locator("[data-sg-message]")
