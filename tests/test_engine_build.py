@@ -7,6 +7,7 @@ file by file), so they can break the copy without touching the real tree.
 from __future__ import annotations
 
 import ast
+import gzip
 import json
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ from engines import ROOT, SALES_QUIZ, TEAM_QUIZ, load_yaml_quiz
 
 from stageguide.buildtools.engine import EngineBuild, build_engine
 from stageguide.buildtools.errors import BuildError
-from stageguide.buildtools.runtime import RUNTIME_FILES, copy_runtime, manifest_hash, node_executable, sha256_file
+from stageguide.buildtools.runtime import PRECOMPRESSED_WASM, RUNTIME_FILES, WASM, copy_runtime, manifest_hash, node_executable, sha256_file
 
 CORE = ROOT / "src" / "stageguide" / "core"
 
@@ -112,12 +113,28 @@ def test_copy_runtime_writes_files_and_manifest(tmp_path: Path) -> None:
     dest = tmp_path / "site" / "pyodide"
     manifest = json.loads(copy_runtime(ROOT, dest, progress=lambda line: None).read_text())
     assert manifest["pyodide"] == json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
-    assert [entry["name"] for entry in manifest["files"]] == list(RUNTIME_FILES)
+    assert [entry["name"] for entry in manifest["files"]] == [*RUNTIME_FILES[:3], PRECOMPRESSED_WASM, *RUNTIME_FILES[3:]]
     for entry in manifest["files"]:
         assert entry["size"] == (dest / entry["name"]).stat().st_size
         assert entry["sha256"] == sha256_file(dest / entry["name"])
     assert manifest["hash"] == manifest_hash(manifest["files"])
-    assert sorted(p.name for p in dest.iterdir()) == sorted([*RUNTIME_FILES, "runtime-manifest.json"])
+    assert sorted(p.name for p in dest.iterdir()) == sorted([*RUNTIME_FILES, PRECOMPRESSED_WASM, "runtime-manifest.json"])
+    # The precompressed wasm unpacks to the very bytes Pyodide ships, at about a third of the size.
+    packed = (dest / PRECOMPRESSED_WASM).read_bytes()
+    assert gzip.decompress(packed) == (dest / WASM).read_bytes()
+    assert len(packed) < (dest / WASM).stat().st_size * 0.4
+
+
+def test_a_rebuild_reuses_the_precompressed_wasm_only_while_it_is_intact(tmp_path: Path) -> None:
+    dest = tmp_path / "pyodide"
+    copy_runtime(ROOT, dest, progress=lambda line: None)
+    packed = dest / PRECOMPRESSED_WASM
+    stamp = packed.stat().st_mtime_ns
+    copy_runtime(ROOT, dest, progress=lambda line: None)
+    assert packed.stat().st_mtime_ns == stamp, "an intact .gz of the same wasm is reused"
+    packed.write_bytes(b"damaged")
+    copy_runtime(ROOT, dest, progress=lambda line: None)
+    assert gzip.decompress(packed.read_bytes()) == (dest / WASM).read_bytes()
 
 
 @pytest.mark.pyodide

@@ -75,7 +75,7 @@ def test_the_default_site_ships_the_engine_the_trimmed_runtime_and_the_offline_f
     manifest = json.loads((stageguide / "pyodide" / "runtime-manifest.json").read_text())
     assert manifest["stdlib"] == "trimmed"
     shipped = {entry["name"]: entry for entry in manifest["files"]}
-    assert set(shipped) == {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"}
+    assert set(shipped) == {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide.asm.wasm.gz", "python_stdlib.zip", "pyodide-lock.json"}
     for name, entry in shipped.items():
         assert (stageguide / "pyodide" / name).stat().st_size == entry["size"]
     full = REPO / "node_modules" / "pyodide" / "python_stdlib.zip"
@@ -88,6 +88,9 @@ def test_the_default_site_ships_the_engine_the_trimmed_runtime_and_the_offline_f
     assert (default_site / "stageguide-sw.js").is_file()
     offline = json.loads((stageguide / "offline.json").read_text())
     assert "quiz/" in offline["precache"] and "assets/stageguide/pyodide/pyodide.asm.wasm" in offline["pinned"]
+    # The service worker keeps the precompressed wasm the engine fetches, not the 9.6 MB plain one as well.
+    assert "assets/stageguide/pyodide/pyodide.asm.wasm.gz" in offline["precache"]
+    assert "assets/stageguide/pyodide/pyodide.asm.wasm" not in offline["precache"]
     quiz_page = (default_site / "quiz" / "index.html").read_text(encoding="utf-8")
     assert offline["version"] in quiz_page
     assert "<!-- stageguide:quiz -->" not in quiz_page and quiz_page.count("<fieldset") >= 20

@@ -18,10 +18,18 @@
     pending: new Map(),
     listeners: new Set(),
     timer: 0,
+    progress: { phase: "download", loaded: 0, total: 0 }, // what the worker last reported while loading
   };
 
+  // How long the engine may go without progress before it counts as failed. Bytes
+  // arriving and phase changes are progress; `timeout_ms` (the plugin's engine_timeout)
+  // is the limit. Starting Python is one long step with nothing to count (14-21 s in
+  // WebKit on a slow machine, after the last byte), so that phase gets its own, generous
+  // limit: a true hang there (a worker stuck inside loadPyodide) is still caught.
+  const START_LIMIT_MS = 90_000;
+
   function engineNotify() {
-    for (const listener of engine.listeners) listener(engine.state, engine.error);
+    for (const listener of engine.listeners) listener(engine.state, engine.error, engine.progress);
   }
 
   function engineFail(message) {
@@ -36,16 +44,23 @@
     engineNotify();
   }
 
+  // (Re)arm the stall timer for the current phase.
+  function engineWait(settings) {
+    clearTimeout(engine.timer);
+    const starting = engine.progress.phase === "start";
+    const limit = starting ? Math.max(START_LIMIT_MS, 3 * settings.timeout_ms) : settings.timeout_ms;
+    const what = { download: "no part of it arrived", start: "Python did not finish starting", quiz: "the quiz did not load" }[engine.progress.phase] || "it did not answer";
+    engine.timer = setTimeout(() => engineFail(`${what} for ${Math.round(limit / 1000)} seconds`), limit);
+  }
+
   function engineStart(settings) {
     if (engine.state === "loading" || engine.state === "ready") return;
     const urls = Object.fromEntries(Object.entries(settings.urls).map(([k, v]) => [k, new URL(v, location.href).href]));
     engine.state = "loading";
     engine.error = "";
+    engine.progress = { phase: "download", loaded: 0, total: 0 };
     engineNotify();
-    engine.timer = setTimeout(
-      () => engineFail(`it did not start within ${Math.round(settings.timeout_ms / 1000)} seconds`),
-      settings.timeout_ms,
-    );
+    engineWait(settings);
     let worker;
     try {
       worker = new Worker(urls.worker, { type: "module" });
@@ -61,12 +76,22 @@
     worker.addEventListener("messageerror", () => engineFail("it sent a message that could not be read"));
     worker.addEventListener("message", (event) => {
       const { id, type, data, error } = event.data || {};
+      if (type === "progress") {
+        if (engine.state !== "loading") return;
+        const before = engine.progress;
+        engine.progress = { phase: String(data.phase), loaded: Number(data.loaded) || 0, total: Number(data.total) || 0 };
+        if (engine.progress.phase !== before.phase || engine.progress.loaded > before.loaded || engine.progress.total !== before.total) {
+          engineWait(settings);
+        }
+        engineNotify();
+        return;
+      }
       if (type === "ready") {
         clearTimeout(engine.timer);
         engine.start = (data && data.start) || "cold";
         engine.state = "ready";
         engineNotify();
-        registerOffline(settings.sw);
+        registerOfflineLater(settings.sw);
         return;
       }
       if (type === "failed") {
@@ -81,11 +106,27 @@
     });
     // The interpreter snapshot lives in the service worker's versioned cache, so a new build never restores an old one.
     const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: `${urls.wheel}.snapshot` } : null;
-    worker.postMessage({ id: 0, type: "init", data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot } });
+    const controlled = Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
+    worker.postMessage({
+      id: 0,
+      type: "init",
+      data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, sizes: settings.sizes || {}, transfer: settings.transfer || {}, controlled },
+    });
   }
 
   // The service worker keeps the runtime for the next visit and for offline use. It is
-  // registered only once the engine is up, so its downloads never compete with the first start.
+  // registered a little after the engine is up and the page is idle, so neither its
+  // downloads nor its cache writes compete with the first start or the first result.
+  const OFFLINE_DELAY_MS = 2000;
+
+  function registerOfflineLater(sw) {
+    if (!sw) return;
+    setTimeout(() => {
+      if ("requestIdleCallback" in window) requestIdleCallback(() => registerOffline(sw), { timeout: 3000 });
+      else registerOffline(sw);
+    }, OFFLINE_DELAY_MS);
+  }
+
   function registerOffline(sw) {
     if (!sw || !("serviceWorker" in navigator)) return;
     const url = new URL(sw.url, location.href);
@@ -108,7 +149,7 @@
 
   function engineWatch(listener) {
     engine.listeners.add(listener);
-    listener(engine.state, engine.error);
+    listener(engine.state, engine.error, engine.progress);
     return () => engine.listeners.delete(listener);
   }
 
@@ -181,6 +222,7 @@
       watch: engineWatch,
       state: () => engine.state,
       startedFrom: () => engine.start,
+      progress: () => ({ ...engine.progress }),
     }),
   });
   if (early) engineStart(JSON.parse(early.dataset.sgSettings));

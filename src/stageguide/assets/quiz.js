@@ -12,6 +12,32 @@
   const answerFromInput = (value) => (value === UNSURE ? null : Number(value));
   const inputValueFor = (answer) => (answer === null ? UNSURE : String(answer));
 
+  // Read a share code's plain parts (format: stageguide.core.sharecode) for the preview
+  // shown while the engine loads. Only the engine decides whether the code is valid.
+  function peekShareCode(code) {
+    try {
+      code = decodeURIComponent(code || "");
+    } catch {
+      return null;
+    }
+    const match = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9]{1,9})\.([0-9a-z]*)((?:~[a-z][A-Za-z0-9_-]*)*)$/.exec(code || "");
+    if (!match) return null;
+    const shared = { quiz: match[1], version: Number(match[2]), answers: match[3].length, group: null, name: null };
+    for (const part of match[4].split("~").slice(1)) {
+      if (part.startsWith("g")) shared.group = part.slice(1);
+      if (part.startsWith("n")) {
+        try {
+          const text = atob(part.slice(1).replace(/-/g, "+").replace(/_/g, "/"));
+          const name = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(text, (c) => c.charCodeAt(0)));
+          shared.name = name.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim().slice(0, 40) || null;
+        } catch {
+          shared.name = null;
+        }
+      }
+    }
+    return shared;
+  }
+
   // --------------------------------------------------------------- storage
   // Answers are kept in localStorage as the visitor goes. Anything unreadable, from
   // another quiz version, or off the scale is dropped rather than shown as theirs.
@@ -81,7 +107,12 @@
     const message = root.querySelector("[data-sg-message]");
     const slot = root.querySelector("[data-sg-result-slot]");
     const sum = root.querySelector("[data-sg-sum]");
+    const loading = root.querySelector("[data-sg-loading]");
+    const preview = root.querySelector("[data-sg-preview]");
+    const bar = root.querySelector("[data-sg-bar]");
+    const figures = root.querySelector("[data-sg-figures]");
     let saveFailed = false;
+    let shownPhase = "";
 
     root.classList.add("sg-js");
     status.hidden = false;
@@ -145,14 +176,70 @@
       }
     }
 
-    function renderStatus(state, error) {
+    function renderStatus(state, error, progress) {
       root.dataset.engine = state === "idle" ? "loading" : state;
       sum.hidden = state !== "failed";
+      if (loading) loading.hidden = state === "ready" || state === "failed";
       if (state === "ready") status.textContent = "Ready to score. Your answers stay in this browser.";
       else if (state === "failed")
         status.textContent = `The scoring engine could not start: ${error}. Your answers are kept. You can still find your stage by hand with the scoring key at the end of the page.`;
-      else status.textContent = "Preparing the scoring engine… you can start answering now.";
+      else renderProgress(progress || { phase: "download", loaded: 0, total: 0 });
+      if (state !== "loading") shownPhase = "";
       if (state === "failed") slot.hidden = true;
+      if (state === "failed" && preview) preview.hidden = true;
+    }
+
+    // The live status changes once per phase (screen readers hear three short lines);
+    // the bar and the figures beside it follow the bytes and are not announced.
+    function renderProgress({ phase, loaded, total }) {
+      const sharing = Boolean(shareCodeFromHash(location.hash));
+      const line = {
+        download: sharing ? "Preparing the shared result: the scoring engine is downloading." : "Preparing the scoring engine… you can start answering now.",
+        start: sharing ? "Preparing the shared result: starting Python." : "Starting the scoring engine (Python)… you can keep answering.",
+        quiz: sharing ? "Preparing the shared result: loading the quiz." : "Loading the quiz into the scoring engine…",
+      }[phase] || "Preparing the scoring engine… you can start answering now.";
+      if (phase !== shownPhase) {
+        status.textContent = line;
+        shownPhase = phase;
+      }
+      if (!bar) return;
+      const text =
+        phase === "download"
+          ? total
+            ? `Downloading the scoring engine, ${megabytes(loaded, total)} of ${megabytes(total, total)} MB`
+            : "Downloading the scoring engine"
+          : phase === "start"
+            ? "Downloaded; starting Python"
+            : "Loading the quiz";
+      if (phase === "download" && total) {
+        bar.max = total;
+        bar.value = Math.min(loaded, total);
+      } else if (phase !== "download") {
+        bar.max = 1;
+        bar.value = 1;
+      }
+      bar.setAttribute("aria-valuetext", text);
+      figures.textContent = text;
+    }
+
+    function megabytes(bytes, total) {
+      return (bytes / 1e6).toFixed(total >= 10e6 ? 0 : 1);
+    }
+
+    // What a share link says before the engine can check it: who shared it, for which quiz and version.
+    function renderSharePreview(code) {
+      if (!preview) return;
+      const shared = peekShareCode(code);
+      if (!shared) {
+        preview.hidden = true;
+        return;
+      }
+      const groupLabel = shared.group ? form.querySelector(`input[name="sg-group"][value="${CSS.escape(shared.group)}"]`) : null;
+      const group = groupLabel ? groupLabel.closest("label").textContent.trim() : "";
+      const who = shared.name ? `${shared.name}${group ? ` (${group})` : ""}` : group ? `Someone in ${group}` : "Someone";
+      const quizName = shared.quiz === quiz.id ? quiz.title || quiz.id : shared.quiz;
+      preview.textContent = `${who} shared their answers to “${quizName}” (version ${shared.version}). Their result appears here as soon as the scoring engine has checked them.`;
+      preview.hidden = false;
     }
 
     function showResult(result, code) {
@@ -160,6 +247,7 @@
       history.replaceState(history.state, "", url);
       slot.replaceChildren(renderResult(result, url, settings));
       slot.hidden = false;
+      if (preview) preview.hidden = true;
       root.classList.add("sg-has-result");
       slot.focus({ preventScroll: true });
       slot.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -210,7 +298,8 @@
     }
 
     async function openShare(code) {
-      status.textContent = "Opening the shared answers…";
+      if (engineState() === "ready") status.textContent = "Opening the shared answers…";
+      renderSharePreview(code);
       try {
         const reply = await engineRequest("share", { quiz: quiz.id, code });
         if (!scope.active) return;
@@ -220,6 +309,7 @@
         showNotice("");
       } catch (error) {
         if (!scope.active) return;
+        if (preview) preview.hidden = true;
         history.replaceState(history.state, "", location.href.split("#")[0]);
         fillForm({ answers: {}, group: null, name: "" });
         clearResult();

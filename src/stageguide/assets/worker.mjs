@@ -3,33 +3,131 @@
 // stageguide.core.api.handle(type, json). Visitor input travels as JSON data only;
 // it is never pasted into Python source.
 //
+// Start-up, as the page sees it: {type: "progress", data: {phase, loaded, total}}
+// messages, phase "download" (bytes arriving), "start" (Python starting, no bytes
+// to count) and "quiz" (the core imported, the quiz loading), then "ready" or
+// "failed". The page times out only when these stop coming (engine.js).
+//
+// Fewer bytes: the build ships pyodide.asm.wasm gzipped as well (9.6 -> 3.5 MB). This
+// worker fetches the wasm itself, unpacks the .gz with DecompressionStream and hands
+// Pyodide the result as a streaming `application/wasm` Response when Pyodide 314
+// fetches `<indexURL>pyodide.asm.wasm` (its only way in: getInstantiateWasmFunc calls the
+// global fetch). Fetching it ourselves also lets a blocked, missing or mislabelled wasm
+// fail at once: Pyodide itself only logs "wasm instantiation failed" and never rejects.
+//
 // Repeat visits: after a cold start the worker saves a memory snapshot of the
 // interpreter (core imported) in the site's versioned cache; the next visit restores
 // it instead of initialising Python again. Pyodide marks snapshots experimental, so
 // any failure to read or restore one falls back to a normal start and drops it.
 
+const WASM = "pyodide.asm.wasm";
+const GZ = `${WASM}.gz`;
+const REPORT_EVERY_MS = 100; // progress messages at most this often (the bar needs no more)
+const SNAPSHOT_IDLE_MS = 2000; // the snapshot waits until the visitor's first requests are answered
+
 let engine = null; // Promise of the Python `handle` function, created once per worker
 let startedFrom = "cold"; // or "snapshot": how this worker's interpreter came up
-let snapshotLater = null; // saves the snapshot once the visitor's first answer is on its way
+let snapshotLater = null; // saves the snapshot once the worker has been idle a while
+let snapshotTimer = 0;
 
-async function start({ pyodide, wheel, quiz, snapshot }) {
-  const [{ loadPyodide }, wheelBytes, quizData, saved] = await Promise.all([
-    import(pyodide + "pyodide.mjs"),
-    fetchOk(wheel).then((r) => r.arrayBuffer()),
-    fetchOk(quiz).then((r) => r.json()),
+// ------------------------------------------------------------------ progress
+const progress = { phase: "download", loaded: 0, total: 0, files: new Map(), sentAt: 0, timer: 0 };
+
+// `size`: the file's bytes as scripts read them; `weight`: what it costs on the wire
+// (smaller for text the host gzips), which is what the page's figures add up.
+function expect(name, size, weight = size) {
+  progress.files.set(name, { size, weight, read: 0, loaded: 0, done: false });
+  progress.total += weight;
+}
+
+function received(name, bytes) {
+  const file = progress.files.get(name);
+  if (!file || file.done) return;
+  file.read = Math.min(file.size, file.read + Math.max(0, bytes));
+  const loaded = Math.round((file.read / file.size) * file.weight);
+  progress.loaded += loaded - file.loaded;
+  file.loaded = loaded;
+  report();
+}
+
+function finished(name) {
+  const file = progress.files.get(name);
+  if (!file || file.done) return;
+  received(name, file.size);
+  file.done = true;
+  if (progress.phase === "download" && [...progress.files.values()].every((f) => f.done)) setPhase("start");
+  else report();
+}
+
+function setPhase(phase) {
+  progress.phase = phase;
+  report(true);
+}
+
+function report(now = false) {
+  const send = () => {
+    progress.timer = 0;
+    progress.sentAt = performance.now();
+    const { phase, loaded, total } = progress;
+    self.postMessage({ id: 0, type: "progress", data: { phase, loaded, total } });
+  };
+  if (now || performance.now() - progress.sentAt >= REPORT_EVERY_MS) {
+    clearTimeout(progress.timer);
+    send();
+  } else if (!progress.timer) {
+    progress.timer = setTimeout(send, REPORT_EVERY_MS);
+  }
+}
+
+// Count a response's body as it arrives, without touching what the caller reads.
+function countBody(name, response) {
+  if (!response.ok || !response.body || !progress.files.has(name)) return;
+  const reader = response.clone().body.getReader();
+  const pump = () =>
+    reader.read().then(({ done, value }) => {
+      if (done) return finished(name);
+      received(name, value.byteLength);
+      return pump();
+    });
+  pump().catch(() => {});
+}
+
+// -------------------------------------------------------------------- start
+async function start({ pyodide, wheel, quiz, snapshot, sizes, transfer, controlled }) {
+  sizes ??= {};
+  transfer ??= {};
+  setPhase("download");
+  const plan = await planWasm(pyodide, sizes, controlled);
+  for (const name of ["pyodide.mjs", "pyodide.asm.mjs", plan.name, "python_stdlib.zip", "pyodide-lock.json", "wheel", "quiz"]) {
+    if (sizes[name]) expect(name, sizes[name], transfer[name] || sizes[name]);
+  }
+  report(true);
+  installFetch(pyodide);
+  const wasm = openWasm(pyodide + plan.name, plan);
+  wasmHandoff = { url: pyodide + WASM, response: wasm.response };
+  const [{ loadPyodide }, asm, wheelBytes, quizData, saved] = await Promise.all([
+    imported(pyodide + "pyodide.mjs", "pyodide.mjs"),
+    imported(pyodide + "pyodide.asm.mjs", "pyodide.asm.mjs"),
+    fetchOk(wheel, "wheel").then((r) => r.arrayBuffer()),
+    fetchOk(quiz, "quiz").then((r) => r.json()),
     readSnapshot(snapshot),
+    wasm.response, // a blocked, missing or mislabelled wasm fails here, long before any timeout
   ]);
+  // Pyodide never rejects when the wasm fails mid-way; `wasm.failed` does.
+  const boot = (options) =>
+    Promise.race([loadPyodide({ indexURL: pyodide, packages: [], createPyodideModule: asm.default, ...options }), wasm.failed]);
   let py = null;
   if (saved) {
     try {
-      py = await loadPyodide({ indexURL: pyodide, packages: [], _loadSnapshot: saved });
+      py = await boot({ _loadSnapshot: saved });
       startedFrom = "snapshot";
     } catch {
       await dropSnapshot(snapshot);
     }
   }
-  const fresh = py === null;
-  py ??= await loadPyodide({ indexURL: pyodide, packages: [], _makeSnapshot: Boolean(snapshot) });
+  const fresh = py === null; // after a damaged snapshot Pyodide fetches the plain wasm itself (rare)
+  py ??= await boot({ _makeSnapshot: Boolean(snapshot) });
+  setPhase("quiz");
   py.unpackArchive(wheelBytes, "wheel");
   const api = py.pyimport("stageguide.core.api");
   if (fresh && snapshot) snapshotLater = () => saveSnapshot(py, snapshot);
@@ -39,12 +137,138 @@ async function start({ pyodide, wheel, quiz, snapshot }) {
   return handle;
 }
 
-async function fetchOk(url) {
+async function imported(url, name) {
+  const module = await import(url);
+  finished(name);
+  return module;
+}
+
+async function fetchOk(url, name) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+  countBody(name, response);
   return response;
 }
 
+// ---------------------------------------------------------------- the wasm
+// Which wasm to fetch: the precompressed one, unless this browser cannot unpack it or the
+// host compresses wasm itself (then the plain file travels compressed anyway, brotli
+// even smaller than our gzip). A service worker already holds the .gz, so no question then.
+async function planWasm(base, sizes, controlled) {
+  const plain = { name: WASM, gzip: false };
+  if (!sizes[GZ] || typeof DecompressionStream === "undefined") return plain;
+  const packed = { name: GZ, gzip: true };
+  if (controlled) return packed;
+  try {
+    const head = await fetch(base + WASM, { method: "HEAD" });
+    const encoding = (head.headers.get("Content-Encoding") || "").trim().toLowerCase();
+    return head.ok && encoding && encoding !== "identity" ? plain : packed;
+  } catch {
+    return packed;
+  }
+}
+
+let wasmHandoff = null; // {url, response}: what Pyodide gets when it fetches the wasm
+let nativeFetch = null;
+
+function installFetch(base) {
+  if (nativeFetch) return;
+  nativeFetch = self.fetch.bind(self);
+  const names = new Map([["python_stdlib.zip", "python_stdlib.zip"], ["pyodide-lock.json", "pyodide-lock.json"]]);
+  self.fetch = (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (wasmHandoff && url === wasmHandoff.url) {
+      const { response } = wasmHandoff;
+      wasmHandoff = null; // once: a second start (after a damaged snapshot) needs a new stream
+      return response;
+    }
+    const name = url.startsWith(base) ? names.get(url.slice(base.length).split("?")[0]) : undefined;
+    const pending = nativeFetch(input, init);
+    if (name) pending.then((response) => countBody(name, response), () => {});
+    return pending;
+  };
+}
+
+// Fetch the wasm (plain or .gz), check its first bytes, unpack and count it.
+// Returns {response: Promise<Response> for Pyodide, failed: Promise that only ever rejects}.
+function openWasm(url, plan) {
+  let fail;
+  const failed = new Promise((_, reject) => (fail = reject));
+  failed.catch(() => {});
+  const name = url.slice(url.lastIndexOf("/") + 1);
+  const response = (async () => {
+    let source;
+    try {
+      source = await nativeFetch(url);
+    } catch (error) {
+      throw new Error(`${name} could not be downloaded (${error.message || error})`);
+    }
+    if (!source.ok) throw new Error(`${name} answered ${source.status} ${source.statusText}`.trim());
+    const type = (source.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
+    if (!plan.gzip && type !== "application/wasm") {
+      throw new Error(`${name} was sent as ${type || "no content type"}, not application/wasm`);
+    }
+    const reader = source.body.getReader();
+    let head = new Uint8Array(0);
+    while (head.length < 4) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received(plan.name, value.byteLength);
+      head = concat(head, value);
+    }
+    const isWasm = head[0] === 0 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d;
+    const isGzip = head[0] === 0x1f && head[1] === 0x8b;
+    if (!isWasm && !(plan.gzip && isGzip)) {
+      reader.cancel().catch(() => {});
+      throw new Error(`${name} is not ${plan.gzip ? "a gzipped " : ""}WebAssembly module (the server sent ${type || "no content type"})`);
+    }
+    const counted = new ReadableStream({
+      start(controller) {
+        controller.enqueue(head);
+      },
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) {
+          controller.close();
+          finished(plan.name);
+        } else {
+          received(plan.name, value.byteLength);
+          controller.enqueue(value);
+        }
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    });
+    // A host may already have undone the gzip (Content-Encoding on the .gz): then it is plain wasm.
+    const body = isGzip ? counted.pipeThrough(new DecompressionStream("gzip")) : counted;
+    let checked = new Uint8Array(0);
+    const check = new TransformStream({
+      transform(chunk, controller) {
+        if (checked.length < 4) {
+          checked = concat(checked, chunk.subarray(0, 4));
+          if (checked.length >= 4 && !(checked[0] === 0 && checked[1] === 0x61 && checked[2] === 0x73 && checked[3] === 0x6d)) {
+            throw new Error("its unpacked bytes are not WebAssembly");
+          }
+        }
+        controller.enqueue(chunk);
+      },
+    });
+    body.pipeTo(check.writable).catch((error) => fail(new Error(`${name} broke off or is damaged (${error.message || error})`)));
+    return new Response(check.readable, { headers: { "Content-Type": "application/wasm" } });
+  })();
+  response.catch(fail);
+  return { response, failed };
+}
+
+function concat(a, b) {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
+
+// ---------------------------------------------------------------- snapshot
 async function readSnapshot(snapshot) {
   if (!snapshot || typeof DecompressionStream === "undefined") return null;
   try {
@@ -71,6 +295,18 @@ function saveSnapshot(py, snapshot) {
   }
 }
 
+// Making the snapshot copies and gzips ~30 MB; do it once requests have stopped for a
+// moment, so it never delays the result a share link or a quick submit is waiting for.
+function scheduleSnapshot() {
+  if (!snapshotLater) return;
+  clearTimeout(snapshotTimer);
+  snapshotTimer = setTimeout(() => {
+    const save = snapshotLater;
+    snapshotLater = null;
+    if (save) save();
+  }, SNAPSHOT_IDLE_MS);
+}
+
 async function dropSnapshot(snapshot) {
   try {
     await (await caches.open(snapshot.cache)).delete(snapshot.key);
@@ -86,9 +322,7 @@ self.addEventListener("message", async (event) => {
     try {
       await engine;
       self.postMessage({ id, type: "ready", data: { start: startedFrom } });
-      // After "ready", off the start-up path; a request arriving meanwhile waits ~50 ms at most.
-      if (snapshotLater) setTimeout(snapshotLater, 0);
-      snapshotLater = null;
+      scheduleSnapshot();
     } catch (error) {
       self.postMessage({ id, type: "failed", error: String(error?.message ?? error) });
     }
@@ -102,4 +336,5 @@ self.addEventListener("message", async (event) => {
   } catch (error) {
     self.postMessage({ id, type: "error", error: { kind: "internal", message: String(error?.message ?? error) } });
   }
+  scheduleSnapshot();
 });

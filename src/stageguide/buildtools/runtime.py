@@ -6,6 +6,7 @@ by `npm ci`), so the files the site ships are the very files the parity tests ra
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -36,6 +37,12 @@ RUNTIME_FILES: tuple[str, ...] = (
     "pyodide-lock.json",
 )
 MANIFEST = "runtime-manifest.json"
+# pyodide.asm.wasm gzipped at build time (9.6 -> 3.5 MB): the worker fetches this one and
+# unpacks it with DecompressionStream, so a host that sends wasm uncompressed still costs
+# a phone a third of the bytes. The plain file stays for browsers without DecompressionStream
+# and for hosts that compress wasm themselves (the worker asks first, see worker.mjs).
+WASM = "pyodide.asm.wasm"
+PRECOMPRESSED_WASM = WASM + ".gz"
 MIN_NODE = 18
 SETUP_HINT = "run `npm ci` (or `python build.py setup`)"
 
@@ -132,6 +139,8 @@ def copy_runtime(root: Path, dest_dir: Path, progress: Progress = print, stdlib_
             replace_file(target, data)
             copied += 1
         entries.append({"name": source.name, "size": len(data), "sha256": digest})
+        if source.name == WASM:
+            entries.append(_precompress(data, digest, dest_dir))
     manifest = {"pyodide": version, "stdlib": "full" if stdlib_files is None else "trimmed", "files": entries, "hash": manifest_hash(entries)}
     path = dest_dir / MANIFEST
     replace_file(path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
@@ -145,10 +154,53 @@ STDLIB_ZIP = "python_stdlib.zip"
 LOCK_FILE = "pyodide-lock.json"
 
 
+def _precompress(wasm: bytes, wasm_digest: str, dest_dir: Path) -> dict[str, object]:
+    """Write pyodide.asm.wasm.gz (gzip -9, no timestamp) unless the previous build's copy is of the same wasm.
+
+    gzip -9 of 9.6 MB takes a second or two, so the manifest remembers which wasm
+    the .gz was made from and a rebuild reuses it while its own hash still holds.
+    """
+    target = dest_dir / PRECOMPRESSED_WASM
+    try:
+        previous = json.loads((dest_dir / MANIFEST).read_text(encoding="utf-8"))
+        entry = next(e for e in previous["files"] if e["name"] == PRECOMPRESSED_WASM)
+        if entry["from_sha256"] == wasm_digest and target.is_file() and sha256_file(target) == entry["sha256"]:
+            return {"name": PRECOMPRESSED_WASM, "size": target.stat().st_size, "sha256": entry["sha256"], "from_sha256": wasm_digest}
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        pass
+    data = gzip.compress(wasm, compresslevel=9, mtime=0)
+    replace_file(target, data)
+    return {"name": PRECOMPRESSED_WASM, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "from_sha256": wasm_digest}
+
+
 def _empty_lock(data: bytes) -> bytes:
     """The lock file's header without its package index: Pyodide needs the former, we never use the latter."""
     lock = json.loads(data)
     return (json.dumps({"info": lock["info"], "packages": {}}, indent=1) + "\n").encode("utf-8")
+
+
+def download_sizes(runtime_dir: Path | None, root: Path) -> dict[str, int]:
+    """Bytes of each runtime file a browser may fetch, for the page's progress bar.
+
+    From the shipped runtime's manifest (trimmed stdlib, precompressed wasm); for a CDN
+    runtime, from the pinned package itself (the CDN serves the full files, no .gz).
+    """
+    if runtime_dir is not None:
+        manifest = json.loads((runtime_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {str(entry["name"]): int(entry["size"]) for entry in manifest["files"]}
+    return {path.name: path.stat().st_size for path in runtime_files(root)}
+
+
+TEXT_SUFFIXES = (".mjs", ".js", ".json")
+
+
+def transfer_sizes(files: dict[str, Path]) -> dict[str, int]:
+    """What each text file costs over a host that gzips text (GitHub Pages does), for an honest total.
+
+    The browser unpacks those bytes before any script sees them, so the page counts
+    their unpacked bytes and scales them to this size.
+    """
+    return {name: len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)) for name, path in files.items() if path.name.endswith(TEXT_SUFFIXES)}
 
 
 def manifest_hash(entries: list[dict[str, object]]) -> str:

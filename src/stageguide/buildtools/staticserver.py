@@ -44,6 +44,8 @@ class SiteServer:
     host: str = "127.0.0.1"
     gzip: bool = False
     """Compress text responses for clients that accept it, as GitHub Pages does (not wasm or zip)."""
+    gzip_wasm: bool = False
+    """With `gzip`, compress application/wasm too, as a host that compresses wasm on the fly would."""
     not_found_page: bool = False
     """Answer a missing path below the mount point with the site's 404.html (status 404), as GitHub Pages does."""
     overrides: dict[str, Override] = field(default_factory=dict)
@@ -93,6 +95,13 @@ class _Handler(SimpleHTTPRequestHandler):
             return str(self.state.root / "__outside_the_mount__")
         return super().translate_path("/" + path[len(prefix):])
 
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        """Headers only, the same ones a GET would get (the engine asks whether wasm travels compressed)."""
+        self.state.log.append(f"HEAD {self.path}")
+        relative = self.path.split("?", 1)[0][len(self.state.prefix):]
+        if relative in self.state.overrides or not (self.state.gzip and self._send_compressed(head=True)):
+            super().do_HEAD()
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self.state.log.append(self.path)
         relative = self.path.split("?", 1)[0][len(self.state.prefix):]
@@ -110,13 +119,13 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _send_compressed(self) -> bool:
+    def _send_compressed(self, head: bool = False) -> bool:
         """Serve a text file gzipped (with Last-Modified/304 like the plain path); False to fall back."""
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         kind = self.guess_type(str(path))
-        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not kind.startswith(COMPRESSIBLE):
+        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not self._compressible(kind):
             return False
         stamp = path.stat().st_mtime
         modified = email.utils.formatdate(stamp, usegmt=True)
@@ -135,8 +144,12 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Last-Modified", modified)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if not head:
+            self.wfile.write(body)
         return True
+
+    def _compressible(self, kind: str) -> bool:
+        return kind.startswith(COMPRESSIBLE) or (self.state.gzip_wasm and kind == "application/wasm")
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = self.state.root / "404.html"

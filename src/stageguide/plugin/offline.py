@@ -64,7 +64,10 @@ def page_assets(html: str, page_url: str) -> list[str]:
 
 def manifest(version: str, pinned: list[str], pages: dict[str, str]) -> dict[str, object]:
     """offline.json: `pages` maps each page URL (site-relative) to its built HTML."""
-    precache = list(pinned)
+    # The engine fetches the precompressed wasm where it has one; fetching the plain 9.6 MB
+    # as well would triple what installing the worker costs. (Pinned still: a browser without
+    # DecompressionStream fetches the plain one, and the worker then keeps that copy.)
+    precache = [path for path in pinned if not (path.endswith(".wasm") and f"{path}.gz" in pinned)]
     for url, html in pages.items():
         precache.append(url)
         precache += page_assets(html, url)

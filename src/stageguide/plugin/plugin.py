@@ -17,7 +17,7 @@ from mkdocs.utils import get_relative_url
 
 from ..buildtools.engine import build_engine
 from ..buildtools.errors import BuildError
-from ..buildtools.runtime import copy_runtime
+from ..buildtools.runtime import TEXT_SUFFIXES, copy_runtime, download_sizes, transfer_sizes
 from ..core import Quiz, QuizError
 from ..quizfile import read_quiz
 from .config import StageguideConfig
@@ -47,6 +47,8 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self.pinned: dict[str, Path] = {}
         self.sw_version: str | None = None
         self.engine_pages: dict[str, str] = {}  # page URL -> built file, for pages that start the engine
+        self.sizes: dict[str, int] = {}  # bytes of each file the engine downloads, for the progress bar
+        self.transfer: dict[str, int] = {}  # the gzipped size of those that hosts send compressed
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -184,6 +186,17 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             raise PluginError(f"stageguide: {error}") from None
         self.wheel = built.wheel
         self.quiz_json = next(p for p in built.quizzes if p.name == f"{self.quiz.id}.json")
+        try:
+            self.sizes = {
+                **download_sizes(self.runtime_dir if self.config.runtime == "self-hosted" else None, self.root),
+                "wheel": self.wheel.stat().st_size,
+                "quiz": self.quiz_json.stat().st_size,
+            }
+            folder = self.runtime_dir or self.root / "node_modules" / "pyodide"
+            texts = {name: folder / name for name in self.sizes if name.endswith(TEXT_SUFFIXES)}
+            self.transfer = transfer_sizes({**texts, "quiz": self.quiz_json})
+        except (OSError, ValueError, KeyError, BuildError) as error:
+            raise PluginError(f"stageguide: cannot read the runtime's file sizes: {error}") from None
 
     def _check_pages(self, files: Files) -> None:
         assert self.quiz is not None
@@ -215,6 +228,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             "quiz": {
                 "id": self.quiz.id,
                 "version": self.quiz.version,
+                "title": self.quiz.title,
                 "statements": [s.id for s in self.quiz.statements],
                 "scale": [p.value for p in self.quiz.scale],
                 "groups": [g.id for g in self.quiz.groups],
@@ -229,6 +243,8 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 "wheel": url(f"{SITE_DIR}/engine/{self.wheel.name}"),
                 "quiz": url(f"{SITE_DIR}/engine/{self.quiz_json.name}"),
             },
+            "sizes": self.sizes,
+            "transfer": self.transfer,
             "timeout_ms": int(self.config.engine_timeout * 1000),
             "sw": {"url": url(SW_NAME), "version": self.sw_version} if self.sw_version else None,
             "engine_script": url(f"{SITE_DIR}/engine.js"),
