@@ -24,9 +24,11 @@
 
   const marks = {};
   const workers = [];
+  const barMoves = []; // when the quiz page's progress bar moved while bytes were arriving
   const bench = {
     marks,
     workers,
+    barMoves,
     timeOrigin: performance.timeOrigin,
     controlled: null, // whether a service worker controlled this page at DOMContentLoaded
     timeSubmit,
@@ -43,11 +45,17 @@
       if (document.querySelector(selector)) marks[name] = now;
       else pending = true;
     }
-    if (!pending) observer.disconnect();
+    if (!pending && !document.querySelector("[data-sg-bar]")) observer.disconnect();
   }
 
-  const observer = new MutationObserver(check);
-  observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["class", "data-engine", "data-baseline", "disabled"] });
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      const target = record.target;
+      if (record.attributeName === "value" && target.matches && target.matches("[data-sg-bar]") && target.max > 1) barMoves.push(performance.now());
+    }
+    check();
+  });
+  observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["class", "data-engine", "data-baseline", "disabled", "value"] });
 
   document.addEventListener("DOMContentLoaded", () => {
     check();
