@@ -107,15 +107,23 @@ def test_runtime_download_failures_fall_back_to_scoring_by_hand(page: Page, impa
 
     # Pyodide's own fetch of the wasm rejects inside the worker; that is the failure provoked here.
     page.expected_problems += [expected_log, "wasm", "Wasm", "Failed to fetch"]  # type: ignore[attr-defined]
-    page.route("**/pyodide.asm.wasm", broken)
+    page.route("**/pyodide.asm.wasm*", broken)  # the precompressed .gz the worker fetches, and the plain one
     page.goto(impatient_server.url + "quiz/")
     answers = vector_for_total(58)
     answer(page, answers)
     _assert_scoring_by_hand(page, answers)
 
 
-def test_wasm_with_the_wrong_content_type_does_not_hang_the_page(page: Page, impatient_server: SiteServer) -> None:
-    impatient_server.overrides["assets/stageguide/pyodide/pyodide.asm.wasm"] = Override(content_type="text/plain")
+@pytest.mark.parametrize("name", ["pyodide.asm.wasm", "pyodide.asm.wasm.gz"])
+def test_wasm_with_the_wrong_content_type_does_not_hang_the_page(page: Page, impatient_server: SiteServer, name: str) -> None:
+    # The plain wasm labelled text/plain (a host that compresses wasm makes the engine fetch that one),
+    # or a host's HTML error page sent with status 200 in place of the precompressed one.
+    if name.endswith(".gz"):
+        impatient_server.overrides[f"assets/stageguide/pyodide/{name}"] = Override(content_type="text/html", body=b"<!doctype html><p>Not here")
+    else:
+        impatient_server.overrides[f"assets/stageguide/pyodide/{name}"] = Override(content_type="text/plain")
+        page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=200, headers={"Content-Encoding": "br", "Content-Type": "application/wasm"}, body=b"")
+                   if route.request.method == "HEAD" else route.fallback())
     page.expected_problems += ["wasm", "Wasm", "WebAssembly", "MIME"]  # type: ignore[attr-defined]
     try:
         page.goto(impatient_server.url + "quiz/")

@@ -23,9 +23,10 @@
 
   // How long the engine may go without progress before it counts as failed. Bytes
   // arriving and phase changes are progress; `timeout_ms` (the plugin's engine_timeout)
-  // is the limit. Starting Python is one long step with nothing to count (14-21 s in
-  // WebKit on a slow machine, after the last byte), so that phase gets its own, generous
-  // limit: a true hang there (a worker stuck inside loadPyodide) is still caught.
+  // is the limit while downloading. Starting Python and loading the quiz are long steps
+  // with nothing to count (Python's start took 14-21 s in WebKit on a slow machine, after
+  // the last byte), so they get their own, generous limit: a true hang there (a worker
+  // stuck inside loadPyodide) is still caught, a slow engine is not called failed.
   const START_LIMIT_MS = 90_000;
 
   function engineNotify() {
@@ -47,8 +48,8 @@
   // (Re)arm the stall timer for the current phase.
   function engineWait(settings) {
     clearTimeout(engine.timer);
-    const starting = engine.progress.phase === "start";
-    const limit = starting ? Math.max(START_LIMIT_MS, 3 * settings.timeout_ms) : settings.timeout_ms;
+    const downloading = engine.progress.phase === "download";
+    const limit = downloading ? settings.timeout_ms : Math.max(START_LIMIT_MS, 3 * settings.timeout_ms);
     const what = { download: "no part of it arrived", start: "Python did not finish starting", quiz: "the quiz did not load" }[engine.progress.phase] || "it did not answer";
     engine.timer = setTimeout(() => engineFail(`${what} for ${Math.round(limit / 1000)} seconds`), limit);
   }

@@ -195,6 +195,7 @@ function openWasm(url, plan) {
   let fail;
   const failed = new Promise((_, reject) => (fail = reject));
   failed.catch(() => {});
+  watchInstantiation((message) => fail(new Error(`pyodide.asm.wasm is not a WebAssembly module this browser can run (${message})`)));
   const name = url.slice(url.lastIndexOf("/") + 1);
   const response = (async () => {
     let source;
@@ -239,7 +240,9 @@ function openWasm(url, plan) {
       cancel(reason) {
         return reader.cancel(reason);
       },
-    });
+    }, new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 * 1024 }));
+    // ^ Read (and count) at network speed even before Pyodide starts consuming: with the
+    // default queue of one chunk the download would wait for Pyodide's own imports.
     // A host may already have undone the gzip (Content-Encoding on the .gz): then it is plain wasm.
     const body = isGzip ? counted.pipeThrough(new DecompressionStream("gzip")) : counted;
     let checked = new Uint8Array(0);
@@ -259,6 +262,24 @@ function openWasm(url, plan) {
   })();
   response.catch(fail);
   return { response, failed };
+}
+
+// Pyodide 314 reports a wasm that downloads but will not instantiate only with
+// console.warn("wasm instantiation failed!") and then the error, and never settles
+// loadPyodide. Listen for exactly that pair so such a runtime fails at once.
+function watchInstantiation(onFailure) {
+  const warn = console.warn.bind(console);
+  let failing = false;
+  console.warn = (...args) => {
+    warn(...args);
+    if (typeof args[0] === "string" && args[0].startsWith("wasm instantiation failed")) {
+      failing = true;
+      setTimeout(() => onFailure("instantiation failed"), 0);
+    } else if (failing) {
+      failing = false;
+      onFailure(String(args[0]?.message ?? args[0]));
+    }
+  };
 }
 
 function concat(a, b) {
@@ -314,6 +335,9 @@ async function dropSnapshot(snapshot) {
     /* nothing to drop */
   }
 }
+
+// The script itself has arrived: that is progress too (the page is waiting for a first word).
+self.postMessage({ id: 0, type: "progress", data: { phase: "download", loaded: 0, total: 0 } });
 
 self.addEventListener("message", async (event) => {
   const { id, type, data } = event.data ?? {};
