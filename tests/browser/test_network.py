@@ -32,13 +32,13 @@ def throttle(page: Page, mbit: float, latency_ms: float = 40) -> None:
     )
 
 
-RECORD_STATES = """() => {
+RECORD_STATES = """(() => {
   window.__engineStates = [];
   new MutationObserver(() => {
     const root = document.querySelector('[data-stageguide-quiz]');
     if (root && window.__engineStates.at(-1) !== root.dataset.engine) window.__engineStates.push(root.dataset.engine);
   }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-engine'] });
-}"""
+})()"""
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,15 @@ def test_a_slow_download_that_keeps_arriving_is_never_called_failed(page: Page, 
 
 def test_a_blocked_runtime_fails_within_five_seconds_and_keeps_the_answers(page: Page, server: SiteServer) -> None:
     held: list[Route] = []
-    page.route("**/pyodide.asm.wasm*", lambda route: held.append(route))
+    holding = [True]
+
+    def block(route: Route) -> None:
+        if holding[0]:
+            held.append(route)  # kept pending until the visitor has answered
+        else:
+            route.abort("blockedbyclient")
+
+    page.route("**/pyodide.asm.wasm*", block)
     page.expected_problems += ["Failed to load resource", "pyodide.asm.wasm"]  # type: ignore[attr-defined]
     page.goto(server.url + "quiz/")
     while not held:
@@ -112,10 +120,9 @@ def test_a_blocked_runtime_fails_within_five_seconds_and_keeps_the_answers(page:
     answers = vector_for_total(48)
     answer(page, answers)
     blocked = time.monotonic()
+    holding[0] = False
     for route in held:
         route.abort("blockedbyclient")
-    page.unroute("**/pyodide.asm.wasm*")
-    page.route("**/pyodide.asm.wasm*", lambda route: route.abort("blockedbyclient"))
     expect(quiz_root(page)).to_have_attribute("data-engine", "failed", timeout=10_000)
     assert time.monotonic() - blocked <= 5, "a blocked download is reported in seconds, not after engine_timeout (20 s)"
     expect(page.locator("[data-sg-status]")).to_contain_text("could not be downloaded")
