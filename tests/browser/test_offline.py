@@ -39,7 +39,7 @@ def _wait_until_cached(page: Page) -> list[str]:
              if (names.length !== 1) return false;
              const cache = await caches.open(names[0]);
              const keys = (await cache.keys()).map((r) => r.url);
-             return keys.some((u) => u.endsWith('/pyodide.asm.wasm')) && keys.some((u) => u.endsWith('/quiz/'));
+             return keys.some((u) => u.endsWith('/pyodide.asm.wasm.gz')) && keys.some((u) => u.endsWith('/quiz/'));
            }""",
     )
     return page.evaluate("async () => (await caches.keys()).filter((n) => n.startsWith('stageguide-'))")
@@ -95,7 +95,7 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
                  if (names.length !== 1 || names[0] === {old!r} || !reg || reg.installing || reg.waiting) return false;
                  if (!reg.active || !reg.active.scriptURL.endsWith('v=' + names[0].slice('stageguide-'.length))) return false;
                  const keys = (await (await caches.open(names[0])).keys()).map((r) => r.url);
-                 return keys.some((u) => u.endsWith('/pyodide.asm.wasm')) ? names[0] : false;
+                 return keys.some((u) => u.endsWith('/pyodide.asm.wasm.gz')) ? names[0] : false;
                }}""",
         )
         assert new != old
