@@ -871,7 +871,7 @@ def format_report(report: dict[str, Any]) -> str:
             shown = f"{value:,.0f} {unit} (limit {limit:,.0f})"
         else:
             shown = f"{value:,.1f} {unit} vs limit {limit:,.1f} {unit} (margin {budget['margin']:,.1f} {unit})"
-        lines.append(f"  {'PASS' if budget['pass'] else 'FAIL'}  {budget['budget']:<48}{shown}")
+        lines.append(f"  {'PASS' if budget['pass'] else 'FAIL'}  {budget['budget']:<64}{shown}")
     if report["notes"]["requests_outside_127_0_0_1"]:
         lines += ["", "Requests that left 127.0.0.1: " + ", ".join(report["notes"]["requests_outside_127_0_0_1"])]
     return "\n".join(lines)
