@@ -16,7 +16,7 @@ from playwright.sync_api import Page, Route, expect
 from stageguide.buildtools.staticserver import SiteServer
 
 from .conftest import serve_site, variant_config
-from stageguide.core import score
+from stageguide.core import encode, score
 
 from .quizpage import QUIZ, answer, checked_answers, expect_result, quiz_root, submit, vector_for_total, wait_engine
 
@@ -74,11 +74,11 @@ def test_the_progress_bar_has_a_name_and_moves_while_the_engine_downloads(page: 
 
 def test_a_share_link_says_at_once_whose_result_is_being_prepared(page: Page, server: SiteServer) -> None:
     throttle(page, mbit=24)
-    code = "sales-marketing.1.43322211234432112343~gmarketing~nSm8gUi4"  # name "Jo R."
+    code = encode(QUIZ, vector_for_total(66), group="marketing", name="Jo R.")
     page.goto(server.url + f"quiz/#a={code}")
     preview = page.locator("[data-sg-preview]")
     expect(preview).to_have_text(
-        "Jo R. (Marketing) shared their answers to “How well do Sales and Marketing work together?” (version 1). "
+        f"Jo R. (Marketing) shared their answers to “{QUIZ.title}” (version {QUIZ.version}). "
         "Their result appears here as soon as the scoring engine has checked them."
     )
     assert quiz_root(page).get_attribute("data-engine") == "loading", "the preview is there before the engine"

@@ -20,7 +20,7 @@
     } catch {
       return null;
     }
-    const match = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9]{1,9})\.([0-9a-z]*)((?:~[a-z][A-Za-z0-9_-]*)*)$/.exec(code || "");
+    const match = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9]{1,9})\.([0-9a-z_]*)((?:~[a-z][A-Za-z0-9_-]*)*)$/.exec(code || "");
     if (!match) return null;
     const shared = { quiz: match[1], version: Number(match[2]), answers: match[3].length, group: null, name: null };
     for (const part of match[4].split("~").slice(1)) {
