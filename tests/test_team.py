@@ -417,11 +417,11 @@ def test_cli_team_refuses_a_file_over_2_mb(capsys: pytest.CaptureFixture[str], t
     assert code == 2 and "at most 2 MB" in err
 
 
-def test_cli_team_not_utf8(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    path = tmp_path / "latin1.csv"
-    path.write_bytes("name,Zoë\n".encode("latin-1"))
+def test_cli_team_refuses_bytes_that_are_no_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"name,\x81\x8d\n")  # undefined in Windows-1252, invalid in UTF-8
     code, _, err = run(capsys, "team", str(path), "--quiz", str(SMALL_QUIZ))
-    assert code == 2 and "is not UTF-8 text" in err
+    assert code == 2 and "is not a text file that can be read" in err and "CSV UTF-8" in err
 
 
 def test_python_dash_m_stageguide_team(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ Shape (numbers rounded to 2 decimals)::
     statements [{number, id, dimension, text, mean, spread, min, max, groups […], gap}]
     disagreements {between [statement…], within [statement…]}   the largest first
     findings [{kind, text}]   codes [code…]   skipped [{where, message}]   ignored_columns [label…]
+    header_rows [{where, message}]   rows read as part of the header (survey tools' extra header rows)
+    notes [text…]   how the file was read where a choice was made (function column, encoding)
 
 ``gap`` is ``{high {id, title, mean}, low {id, title, mean}, points}`` for the two
 groups whose means differ most, or null when fewer than two groups answered.
@@ -194,6 +196,8 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
     report["codes"] = [r["code"] for r in report["respondents"]]
     report["skipped"] = [s.to_dict() for s in roster.skipped]
     report["ignored_columns"] = list(roster.ignored_columns)
+    report["header_rows"] = [s.to_dict() for s in roster.header_rows]
+    report["notes"] = list(roster.notes)
     return report
 
 
