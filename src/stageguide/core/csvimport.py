@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import sharecode
-from .cells import describe_cell, expected_answer, read_answer, read_group
+from .cells import describe_cell, expected_answer, normal, read_answer, read_group
 from .errors import AnswerError
 from .limits import MAX_CODES_CHARS, MAX_CSV_BYTES, MAX_RESPONDENTS, check_size
 from .model import Quiz, Statement
@@ -39,6 +39,9 @@ __all__ = [
 FORMATS = ("auto", "csv", "codes", "xlsx")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 _ZIP_MAGIC = b"PK\x03\x04"
+
+# What survey tools write in the name column of an anonymous response (Microsoft Forms: "anonymous").
+ANONYMOUS = frozenset({"anonymous", "anon", "anonymous anonymous"})
 
 SpreadsheetReader = Callable[[bytes], Table]
 _spreadsheet_reader: SpreadsheetReader | None = None
@@ -264,6 +267,7 @@ def _respondent(quiz: Quiz, layout: Layout, row: Row, where: str) -> Respondent:
     name = None
     if layout.names:
         joined = " ".join(cell(column.index) for column in layout.names)
+        joined = "" if normal(joined) in ANONYMOUS else joined
         try:
             name = sharecode.clean_name(joined)
         except AnswerError as error:

@@ -17,10 +17,11 @@ from .model import Quiz, Statement
 from .tablerows import Row, letters
 
 NAME_HEADERS = frozenset(
-    {"name", "your name", "full name", "respondent", "respondent name", "initials", "name or initials", "your name or initials", "participant", "participant name"}
+    {"name", "your name", "full name", "respondent", "respondent name", "initials", "name or initials", "your name or initials",
+     "participant", "participant name", "what is your name", "what's your name", "your full name", "name (optional)"}
 )
-FIRST_NAME_HEADERS = frozenset({"first name", "first", "given name", "forename", "firstname"})
-LAST_NAME_HEADERS = frozenset({"last name", "last", "surname", "family name", "lastname"})
+FIRST_NAME_HEADERS = frozenset({"first name", "first", "given name", "forename", "firstname", "recipient first name", "recipientfirstname"})
+LAST_NAME_HEADERS = frozenset({"last name", "last", "surname", "family name", "lastname", "recipient last name", "recipientlastname"})
 GROUP_HEADERS = frozenset({"group", "function", "your function", "team", "role", "department", "your department", "your team"})
 
 
@@ -49,7 +50,7 @@ def column_roles(quiz: Quiz, labels: tuple[str, ...], statements: dict[int, Stat
     by_id = {statement.id: index for index, statement in statements.items()}
     columns = tuple(Column(by_id[s.id], labels[by_id[s.id]]) for s in quiz.statements if s.id in by_id)
     rest = [Column(index, label) for index, label in enumerate(labels) if index not in statements]
-    keys = {column.index: normal(column.header) for column in rest}
+    keys = {column.index: normal(column.header).rstrip("?:. ") for column in rest}
     names = _name_columns(rest, keys)
     taken = {column.index for column in names}
     group, notes = _group_column(quiz, [c for c in rest if c.index not in taken], keys, body)

@@ -20,6 +20,8 @@ from .model import Quiz, Statement
 from .tablerows import Row, Table
 
 _NUMBER_WORDS = ("question", "q")
+# What survey tools write under a question in their second header row: not a column's name.
+_GENERIC_LABELS = frozenset({"response", "open-ended response", "other (please specify)"})
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ def _merge(
         for index, cell in enumerate(row.cells):
             if not cell.strip() or index in statements:
                 continue
-            if not labels[index]:
+            if not labels[index] or normal(labels[index]) in _GENERIC_LABELS:
                 labels[index] = " ".join(cell.split())
             statement = next((lookup[k] for k in header_keys(cell) if k in lookup), None)
             if statement is None:
