@@ -158,6 +158,7 @@ def _hostile_files() -> list[tuple[str, bytes]]:
         ("binary.csv", bytes(range(256)) * 4),
         ("unclosed.csv", (f"Name,{header}\nAna,{row}\n\"Ben,{row}\n" + f"Cy,{row}\n" * 5).encode()),
         ("long-name.csv", (f"Name,{header}\nAna,{row}\n{'x' * 200_000},{row}\n").encode()),
+        ("brackets.csv", (f"Name,{header},{'[' * (MAX_CSV_BYTES - 4000)}\nAna,{row}\n").encode()),
     ]
 
 
@@ -179,7 +180,8 @@ def test_hostile_files_match_in_pyodide(engine: CPythonEngine | PyodideEngine) -
     requests = [_file_request(quiz.id, name, data) for name, data in _hostile_files()]
     replies = engine.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
-    cp1252, utf16, bom, binary, unclosed, long_name = replies
+    cp1252, utf16, bom, binary, unclosed, long_name, brackets = replies
+    assert brackets["data"]["count"] == 1 and brackets["data"]["ignored_columns"][0].startswith("column V ('[[[")
     for reply in (cp1252, utf16, bom):
         assert [r["name"] for r in reply["data"]["respondents"]] == ["Müller", "Zoë"]
     assert cp1252["data"]["notes"][0].startswith("“cp1252.csv” is not UTF-8; it was read as Windows-1252")
@@ -297,3 +299,57 @@ def test_check_refuses_deep_and_huge_quiz_files(tmp_path: Path) -> None:
     for path, message in ((deep, "nested far too deeply"), (huge, "the file is 600 KB and 3 bytes; a quiz file may be at most 512 KB")):
         done = subprocess.run([sys.executable, "-m", "stageguide", "check", str(path)], cwd=REPO, capture_output=True, text=True, timeout=60)
         assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+# -- property: nothing but the documented error, in time linear in the input -----------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Generous: a linear reader does a few microseconds per byte; a quadratic one blows this at once.
+SECONDS_BASE, SECONDS_PER_BYTE = 0.5, 20e-6
+
+CSV_ALPHABET = st.sampled_from([",", ";", "\t", '"', "\n", "\r", " ", "[", "]", "(", ")", "-", ".", "5", "0", "~", "#", "a", "é", "\u200b", "{", "}"])
+CELLS = st.one_of(
+    st.sampled_from([s.id for s in SPORT.statements] + [s.text for s in SPORT.statements] + ["Name", "Function", "Player", "Coach", "Agree", "4", "4,0", "(2) x"]),
+    st.text(CSV_ALPHABET, max_size=30),
+)
+CSV_TEXT = st.lists(st.lists(CELLS, max_size=10), max_size=30).map(lambda rows: "\n".join(",".join(r) for r in rows))
+CODE_TEXT = st.text(st.sampled_from("team-sport.0123456789abcz~gnA_=%#&/:t"), max_size=200)
+
+
+def _within_linear_time(call, size: int) -> None:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    try:
+        call()
+    except AnswerError:
+        pass
+    assert time.perf_counter() - started < SECONDS_BASE + SECONDS_PER_BYTE * size
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000))
+def test_random_bytes_give_only_the_documented_error(data: bytes) -> None:
+    _within_linear_time(lambda: team_report(SPORT, read_file(SPORT, data, "random.csv")), len(data))
+    _within_linear_time(lambda: read_file(SPORT, b"PK\x03\x04" + data, "random.xlsx"), len(data))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(CSV_TEXT)
+def test_random_csv_shaped_text_gives_only_the_documented_error(text: str) -> None:
+    _within_linear_time(lambda: team_report(SPORT, read_roster(SPORT, text)), len(text.encode()))
+    _within_linear_time(lambda: read_roster(SPORT, text, "csv"), len(text.encode()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(CODE_TEXT)
+def test_random_share_codes_give_only_the_documented_error(text: str) -> None:
+    _within_linear_time(lambda: decode(SPORT, text), len(text))
+    _within_linear_time(lambda: read_roster(SPORT, text, "codes"), len(text))
+
+
+@pytest.mark.parametrize("size", [10_000, 100_000, MAX_CSV_BYTES - 100])
+def test_large_hostile_inputs_stay_linear(size: int) -> None:
+    for text in ("[" * size, '"' + "a,\n" * (size // 3), ",".join(["x"] * (size // 2)), "\n" * size, "1 - (" * (size // 5)):
+        _within_linear_time(lambda: read_roster(SPORT, text), len(text))
+        _within_linear_time(lambda: read_file(SPORT, text.encode(), "big.csv"), len(text))

@@ -13,6 +13,7 @@ MAX_RESPONDENTS = 500
 MAX_CSV_BYTES = 2 * 1024 * 1024  # a team file (CSV or spreadsheet), before decoding
 MAX_CODES_CHARS = 2 * 1024 * 1024  # pasted text: the same ceiling as a file
 MAX_CELL_MATCH_CHARS = 2000  # a header cell longer than this cannot name a statement
+MAX_COLUMNS = 4096  # far wider than any export (Excel's own limit is 16,384); a wider row is not read
 MAX_HEADER_SCAN = 10  # the header is looked for in the first rows that hold anything
 
 

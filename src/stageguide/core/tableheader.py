@@ -109,8 +109,9 @@ def find_header(quiz: Quiz, table: Table) -> Header:
     lookup = statement_lookup(quiz)
     rows = table.rows
     candidates = [index for index, row in enumerate(rows) if not row.blank][:MAX_HEADER_SCAN]
+    early = "".join(f"; row {b.number} could not be read: {b.message}" for b in table.broken[:1] if b.number <= MAX_HEADER_SCAN)
     if not candidates:
-        raise AnswerError(f"the {table.source} is empty; expected a header row naming the statements, then one row per respondent")
+        raise AnswerError(f"the {table.source} is empty{early}; expected a header row naming the statements, then one row per respondent")
     best, best_found, best_duplicates = candidates[0], {}, []
     for index in candidates:
         found, duplicates = match_statements(lookup, rows[index].cells)
@@ -122,7 +123,7 @@ def find_header(quiz: Quiz, table: Table) -> Header:
         raise AnswerError(
             f"this {table.source} does not fit the quiz: none of its first rows (up to row {rows[candidates[-1]].number}) names "
             f"any of the quiz's statements. Expected a header row with one column per statement, headed by its id "
-            f"(such as {example.id!r}) or its text (such as {example.text!r})"
+            f"(such as {example.id!r}) or its text (such as {example.text!r}){early}"
         )
     furniture = [Furniture(row.number, _above(row, header)) for row in rows[:best]]
     below = best + 1

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import AnswerError
+from .limits import MAX_COLUMNS
 
 DELIMITERS = (",", ";", "\t")
 _SNIFF_CHARS = 64 * 1024  # the first record is looked at within this much text
@@ -97,7 +98,7 @@ def read_csv_table(text: str) -> Table:
             except csv.Error as error:  # defensive: a non-strict reader hardly ever refuses anything
                 raise AnswerError(f"row {number} (line {line}) of the CSV file cannot be split into cells ({error})") from None
             end = reader.line_num
-            problem = _open_quote(text, cells, delimiter, line, end, starts)
+            problem = _open_quote(text, cells, delimiter, line, end, starts) or _too_wide(cells)
             if problem:
                 broken.append(BrokenRow(number, problem))
             else:
@@ -127,6 +128,12 @@ class _unlimited_fields:
 
     def __exit__(self, *exc: object) -> None:
         csv.field_size_limit(self.before)
+
+
+def _too_wide(cells: list[str]) -> str | None:
+    if len(cells) <= MAX_COLUMNS:
+        return None
+    return f"it has {len(cells):,} cells; a team file may have at most {MAX_COLUMNS:,} columns (check the separator)"
 
 
 def _line_starts(text: str) -> list[int]:
