@@ -12,14 +12,46 @@ worksheet only (streaming, read-only), and stops after the rows a report can use
 
 from __future__ import annotations
 
-import datetime
-import io
-import zipfile
+import importlib
+import os
+import sys
 
-from .core.csvimport import register_spreadsheet_reader
-from .core.errors import AnswerError
-from .core.limits import MAX_HEADER_SCAN, MAX_RESPONDENTS, describe_size
-from .core.tablerows import Table, table_from_cells
+
+def _add_bundled_stdlib(folder: str) -> None:
+    """Make the bundled stdlib files importable, also where their package came with the core.
+
+    In the browser, the stdlib files only a workbook needs arrive beside this module
+    (see buildtools/sheets.py); under CPython the folder does not exist and nothing
+    changes. A package whose ``__init__`` is in the trimmed stdlib zip is found there
+    first, and only there; its new modules are found once the folder is on its path.
+    """
+    if not os.path.isdir(folder) or folder in sys.path:
+        return
+    sys.path.append(folder)
+    for directory, _, names in sorted(os.walk(folder)):
+        if directory == folder or "__init__.py" in names:
+            continue
+        name = os.path.relpath(directory, folder).replace(os.sep, ".")
+        try:
+            package = importlib.import_module(name)
+        except ImportError:
+            continue
+        paths = getattr(package, "__path__", None)
+        if paths is not None and directory not in list(paths):
+            paths.append(directory)
+
+
+# Before the imports below: in the browser, some of them come from the bundled folder.
+_add_bundled_stdlib(os.path.join(os.path.dirname(os.path.abspath(__file__)), "spreadsheet_stdlib"))
+
+import datetime  # noqa: E402
+import io  # noqa: E402
+import zipfile  # noqa: E402
+
+from .core.csvimport import register_spreadsheet_reader  # noqa: E402
+from .core.errors import AnswerError  # noqa: E402
+from .core.limits import MAX_HEADER_SCAN, MAX_RESPONDENTS, describe_size  # noqa: E402
+from .core.tablerows import Table, table_from_cells  # noqa: E402
 
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # every part of the workbook, unpacked
 MAX_ROWS = MAX_RESPONDENTS + 2 * MAX_HEADER_SCAN + 1  # enough to say "too many respondents"
