@@ -65,8 +65,10 @@ def expect_report(report: Locator, expected: dict[str, Any]) -> None:
         for group in dim["groups"]:
             expect(row.locator(f"td[data-group='{group['id'] or ''}']")).to_have_text(f"{group['mean']:.2f}")
         expect(row.locator("[data-team-mean]")).to_have_text(f"{dim['mean']:.2f}")
-        if dim["gap"]:
+        if dim["gap"] and dim["gap"]["points"]:
             expect(row.locator("[data-gap]")).to_have_text(f"{dim['gap']['points']:.2f} ({dim['gap']['high']['title']} higher)")
+        elif dim["gap"]:
+            expect(row.locator("[data-gap]")).to_have_text("0.00")
     expect(report.locator("[data-team-findings] li")).to_have_text([f["text"] for f in expected["findings"]])
     total = expected["total"]
     expect(report.locator("[data-team-total]")).to_contain_text(f"Mean total {total['mean']:.2f}")
