@@ -69,6 +69,17 @@ def read_group(quiz: Quiz, text: str) -> str | None:
     return None
 
 
+UNJUDGED_CELLS = frozenset({"x", "?", "can't judge", "cannot judge", "can't judge this", "don't know", "n/a"})
+
+
+def is_unjudged(quiz: Quiz, text: str) -> bool:
+    """A cell meaning "I can't judge this" (the quiz's own label, x, ?, n/a…), in quizzes that offer it."""
+    if quiz.unsure is None or len(text) > MAX_ANSWER_CHARS:
+        return False
+    key = normal(text).replace("\u2019", "'")
+    return key in UNJUDGED_CELLS or key == normal(quiz.unsure.label).replace("\u2019", "'")
+
+
 def describe_cell(text: str) -> str:
     if not text:
         return "no answer"
@@ -78,4 +89,5 @@ def describe_cell(text: str) -> str:
 
 def expected_answer(quiz: Quiz) -> str:
     labels = ", ".join(point.label for point in quiz.scale)
-    return f"a number from {quiz.scale_min} to {quiz.scale_max} or one of: {labels}"
+    unsure = f", or x / {quiz.unsure.label!r} for a statement the person could not judge" if quiz.unsure else ""
+    return f"a number from {quiz.scale_min} to {quiz.scale_max} or one of: {labels}{unsure}"

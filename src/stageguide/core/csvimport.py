@@ -10,6 +10,8 @@ The steps live in their own modules, each linear in the size of its input:
 is the header, which rows dress it up), `tablecolumns` (what each column holds) and
 `cells` (one cell as an answer or a group). A spreadsheet reader, which needs a
 library the core may not import, plugs in through `register_spreadsheet_reader`.
+Where the quiz offers "I can't judge this", its label, ``x``, ``?`` or ``n/a`` mark an
+unjudged statement (`cells.is_unjudged`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import sharecode
-from .cells import describe_cell, expected_answer, normal, read_answer, read_group
+from .cells import describe_cell, expected_answer, is_unjudged, normal, read_answer, read_group
 from .errors import AnswerError
 from .limits import MAX_CODES_CHARS, MAX_CSV_BYTES, MAX_RESPONDENTS, check_size
 from .model import Quiz, Statement
@@ -55,7 +57,7 @@ def register_spreadsheet_reader(reader: SpreadsheetReader | None) -> None:
 
 @dataclass(frozen=True)
 class Respondent:
-    answers: tuple[int, ...]
+    answers: tuple[int | None, ...]  # None: "I can't judge this"
     group: str | None
     name: str | None
     where: str  # "row 4" or "line 2": where the facilitator can find them in the input
@@ -249,8 +251,11 @@ def _respondent(quiz: Quiz, layout: Layout, row: Row, where: str) -> Respondent:
     problems: list[str] = []
     if len(cells) > layout.width and any(cells[i].strip() for i in range(layout.width, len(cells))):
         problems.append(f"it has {len(cells)} cells but the header has {layout.width}; check for a stray separator or quote")
-    answers: list[int] = []
+    answers: list[int | None] = []
     for column in layout.statements:
+        if is_unjudged(quiz, cell(column.index)):
+            answers.append(None)
+            continue
         value = read_answer(quiz, cell(column.index))
         if value is None:
             problems.append(f"{column.label}: {describe_cell(cell(column.index))}; expected {expected_answer(quiz)}")
