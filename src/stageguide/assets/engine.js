@@ -56,7 +56,7 @@
 
   function engineStart(settings) {
     if (engine.state === "loading" || engine.state === "ready") return;
-    const urls = Object.fromEntries(Object.entries(settings.urls).map(([k, v]) => [k, new URL(v, location.href).href]));
+    const urls = Object.fromEntries(Object.entries(settings.urls).map(([k, v]) => [k, v ? new URL(v, location.href).href : v]));
     engine.state = "loading";
     engine.error = "";
     engine.progress = { phase: "download", loaded: 0, total: 0 };
@@ -108,10 +108,11 @@
     // The interpreter snapshot lives in the service worker's versioned cache, so a new build never restores an old one.
     const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: `${urls.wheel}.snapshot` } : null;
     const controlled = Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
+    const spreadsheet = urls.spreadsheet || null;
     worker.postMessage({
       id: 0,
       type: "init",
-      data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, sizes: settings.sizes || {}, transfer: settings.transfer || {}, controlled },
+      data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet, sizes: settings.sizes || {}, transfer: settings.transfer || {}, controlled },
     });
   }
 
