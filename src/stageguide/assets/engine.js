@@ -12,7 +12,7 @@
   const engine = {
     worker: null,
     state: "idle", // idle | loading | ready | failed
-    start: "", // how the worker came up: "cold" or "snapshot"
+    start: "", // how the worker came up: "cold", "snapshot" (an earlier visit's) or "shipped" (the build's)
     error: "",
     nextId: 1,
     pending: new Map(),
@@ -82,7 +82,12 @@
     // The interpreter snapshot lives in the service worker's versioned cache, so a new build never restores an old one.
     const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: `${urls.wheel}.snapshot` } : null;
     const spreadsheet = urls.spreadsheet || null;
-    worker.postMessage({ id: 0, type: "init", data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet } });
+    const shipped = urls.snapshot || null;
+    worker.postMessage({
+      id: 0,
+      type: "init",
+      data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet, shipped },
+    });
   }
 
   // The service worker keeps the runtime for the next visit and for offline use. It is
