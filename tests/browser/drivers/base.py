@@ -38,6 +38,10 @@ class PageDriver(ABC):
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.allowed: list[str] = []  # fragments of problems a test provokes on purpose
+
+    def unexpected_problems(self) -> list[str]:
+        return [p for p in self.problems if not any(fragment in p for fragment in self.allowed)]
 
     # --- what each adapter implements ---------------------------------------------
 

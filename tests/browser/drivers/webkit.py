@@ -11,6 +11,7 @@ request events), which also keeps anything from leaving 127.0.0.1.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,9 @@ class WebKitPage(PageDriver):
         service = Service(executable_path=WEBKIT_DRIVER, env={**os.environ, "DISPLAY": engine.display.display})
         self._proxy = engine.proxy
         self._mark = engine.proxy.mark()
-        self._driver = webdriver.WebKitGTK(options=options, service=service)
+        with warnings.catch_warnings():  # selenium's own WebKitGTK class still uses an API it deprecated
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._driver = webdriver.WebKitGTK(options=options, service=service)
         self._driver.set_script_timeout(SCRIPT_TIMEOUT_S)
         self.version = str(self._driver.capabilities.get("browserVersion", ""))
 
@@ -104,7 +107,11 @@ class WebKitPage(PageDriver):
     def fill(self, selector: str, text: str) -> None:
         element = self._element(selector)
         element.clear()
-        element.send_keys(text)
+        # WebKitWebDriver drops "\n" inside typed text; the Enter key makes a line break in a textarea.
+        for index, line in enumerate(text.split("\n")):
+            if index:
+                element.send_keys(KEYS["Enter"])
+            element.send_keys(line)
 
     def press(self, selector: str, key: str) -> None:
         self._element(selector).send_keys(KEYS.get(key, key))
