@@ -2,7 +2,7 @@
 
 Chromium also runs the full Playwright suite in the other modules; this module runs
 a representative subset in all three engines through the engine-neutral drivers in
-drivers/: taking the quiz (checked against CPython's scoring), a share link in a
+stageguide.buildtools.browsers: taking the quiz (checked against CPython's scoring), a share link in a
 fresh profile, the team report from share links, hostile share codes, the strict
 Content Security Policy, and a second visit with the server gone. After every test
 the page must have made no request outside 127.0.0.1 and logged no CSP violation or
@@ -23,7 +23,7 @@ from stageguide.core import encode, score
 from stageguide.core.csvimport import read_roster
 from stageguide.core.team import team_report
 
-from .drivers import ENGINES, Engine, PageDriver, missing, open_engine
+from stageguide.buildtools.browsers import ENGINES, Engine, PageDriver, missing, open_engine
 from .quizpage import QUIZ, vector_for_total
 
 READY_S = 60

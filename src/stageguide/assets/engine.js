@@ -18,6 +18,7 @@
     pending: new Map(),
     listeners: new Set(),
     timer: 0,
+    readyAt: null,
   };
 
   function engineNotify() {
@@ -64,6 +65,7 @@
       if (type === "ready") {
         clearTimeout(engine.timer);
         engine.start = (data && data.start) || "cold";
+        engine.readyAt = performance.now();
         engine.state = "ready";
         engineNotify();
         registerOffline(settings.sw);
@@ -187,6 +189,7 @@
       watch: engineWatch,
       state: () => engine.state,
       startedFrom: () => engine.start,
+      readyAt: () => engine.readyAt, // ms since navigation start when it became ready (for the bench)
     }),
   });
   if (early) engineStart(JSON.parse(early.dataset.sgSettings));

@@ -1,8 +1,9 @@
 """Engine-neutral page drivers: Chromium (Playwright), Firefox (puppeteer-core), WebKit (selenium).
 
-`open_engine(name, chromium_browser)` starts one engine for a test session; its
-`new_page()` gives a page in a fresh profile. The tests in test_engines.py use only
-the PageDriver interface in base.py, so every engine is asked the same questions.
+`open_engine(name, chromium_browser)` starts one engine; its `new_page()` gives a
+page in a fresh profile. The cross-engine browser tests (tests/browser/test_engines.py)
+and `python build.py bench --engines` use only the PageDriver interface in base.py,
+so every engine is asked the same questions.
 """
 
 from __future__ import annotations

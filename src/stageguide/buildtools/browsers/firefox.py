@@ -22,7 +22,7 @@ from .proxy import RecordingProxy
 
 FIREFOX = os.environ.get("STAGEGUIDE_FIREFOX", "/usr/bin/firefox-esr")
 BRIDGE = Path(__file__).with_name("firefox_bridge.mjs")
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]  # the checkout (src/stageguide/buildtools/browsers/): node finds puppeteer-core there
 REPLY_TIMEOUT_S = 180
 
 
