@@ -53,7 +53,7 @@ def build_snapshot(runtime_dir: Path, wheel: Path, quiz_json: Path, out_dir: Pat
     except subprocess.TimeoutExpired:
         raise BuildError(f"making the start-up snapshot ({MAKER.name}) took more than {SNAPSHOT_TIMEOUT_S} s") from None
     if done.returncode != 0:
-        tail = "\n".join(done.stderr.strip().splitlines()[-12:])
+        tail = "\n".join(done.stderr.strip().splitlines()[-12:]) or "(no message: Pyodide never finished starting)"
         raise BuildError(f"making the start-up snapshot failed (node {MAKER.name}, exit {done.returncode}):\n{tail}")
     try:
         figures = json.loads(done.stdout.strip().splitlines()[-1])

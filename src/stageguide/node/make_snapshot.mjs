@@ -11,6 +11,10 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { pathToFileURL } from "node:url";
 
+// A runtime that never starts (e.g. a broken wasm) can leave nothing pending, and Node
+// would then exit 0 without a word: only a finished run clears this exit code.
+process.exitCode = 3;
+
 async function main() {
   const [runtimeDir, wheelPath, quizPath, outPath] = process.argv.slice(2);
   if (!outPath) throw new Error("usage: node make_snapshot.mjs <runtime dir> <wheel> <quiz json> <out .gz>");
@@ -40,6 +44,7 @@ async function main() {
   await fs.writeFile(partial, gzipped);
   await fs.rename(partial, outPath);
   process.stdout.write(JSON.stringify({ raw: memory.byteLength, gzipped: gzipped.byteLength, make_ms: makeMs, restore_ms: restoreMs }) + "\n");
+  process.exitCode = 0;
 }
 
 main().catch((error) => {
