@@ -27,6 +27,7 @@ const ops = {
       headless: true,
       extraPrefsFirefox: prefs,
       protocolTimeout: TIMEOUT_MS,
+      defaultViewport: { width: 1280, height: 900 }, // as the other engines; puppeteer's 800x600 shows the phone layout
       args: ["--width=1280", "--height=900"],
     });
     return await browser.version();
@@ -50,6 +51,9 @@ const ops = {
     return value === undefined ? null : value;
   },
   async click(id, selector) {
+    // Centre it first: scrolled only to the edge, it can sit under the quiz's sticky action bar,
+    // and puppeteer (unlike Playwright) clicks whatever is on top at that point.
+    await page(id).$eval(selector, (element) => element.scrollIntoView({ block: "center" }));
     await page(id).locator(selector).click();
     return null;
   },
