@@ -119,6 +119,9 @@ class FirefoxEngine:
             if self._process.poll() is None:
                 self._process.kill()
             self._process.wait(timeout=10)
+            for pipe in (self._process.stdin, self._process.stdout, self._process.stderr):
+                if pipe is not None:
+                    pipe.close()
             self.proxy.stop()
 
 

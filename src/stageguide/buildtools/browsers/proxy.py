@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -30,6 +31,14 @@ class RecordingProxy:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
+        report = self._httpd.handle_error
+
+        def handle_error(request: object, client_address: object) -> None:
+            # A browser that closes a connection mid-response (a page left, a context closed) is normal here.
+            if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+                report(request, client_address)  # type: ignore[arg-type]
+
+        self._httpd.handle_error = handle_error  # type: ignore[method-assign]
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
