@@ -12,13 +12,14 @@
   const engine = {
     worker: null,
     state: "idle", // idle | loading | ready | failed
-    start: "", // how the worker came up: "cold" or "snapshot"
+    start: "", // how the worker came up: "cold", "snapshot" (an earlier visit's) or "shipped" (the build's)
     error: "",
     nextId: 1,
     pending: new Map(),
     listeners: new Set(),
     timer: 0,
     progress: { phase: "download", loaded: 0, total: 0 }, // what the worker last reported while loading
+    readyAt: null,
   };
 
   // How long the engine may go without progress before it counts as failed. Bytes
@@ -90,6 +91,7 @@
       if (type === "ready") {
         clearTimeout(engine.timer);
         engine.start = (data && data.start) || "cold";
+        engine.readyAt = performance.now();
         engine.state = "ready";
         engineNotify();
         registerOfflineLater(settings.sw);
@@ -109,10 +111,11 @@
     const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: `${urls.wheel}.snapshot` } : null;
     const controlled = Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
     const spreadsheet = urls.spreadsheet || null;
+    const shipped = urls.snapshot || null;
     worker.postMessage({
       id: 0,
       type: "init",
-      data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet, sizes: settings.sizes || {}, transfer: settings.transfer || {}, controlled },
+      data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet, shipped, sizes: settings.sizes || {}, transfer: settings.transfer || {}, controlled },
     });
   }
 
@@ -225,6 +228,7 @@
       state: () => engine.state,
       startedFrom: () => engine.start,
       progress: () => ({ ...engine.progress }),
+      readyAt: () => engine.readyAt, // ms since navigation start when it became ready (for the bench)
     }),
   });
   if (early) engineStart(JSON.parse(early.dataset.sgSettings));

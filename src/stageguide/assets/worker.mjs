@@ -19,6 +19,12 @@
 // interpreter (core imported) in the site's versioned cache; the next visit restores
 // it instead of initialising Python again. Pyodide marks snapshots experimental, so
 // any failure to read or restore one falls back to a normal start and drops it.
+//
+// First visits in engines without JSPI (WebAssembly.Suspending; today WebKit, where
+// Python's own start-up is several times slower) restore a snapshot the build made
+// instead (`shipped`, gzipped, named by the hashes it depends on) and keep it as this
+// visit's snapshot. Other engines never fetch it: their normal start is quicker than
+// its download. Any failure falls back to a normal start.
 
 const WASM = "pyodide.asm.wasm";
 const GZ = `${WASM}.gz`;
@@ -26,7 +32,7 @@ const REPORT_EVERY_MS = 100; // progress messages at most this often (the bar ne
 const SNAPSHOT_IDLE_MS = 2000; // the snapshot waits until the visitor's first requests are answered
 
 let engine = null; // Promise of the Python `handle` function, created once per worker
-let startedFrom = "cold"; // or "snapshot": how this worker's interpreter came up
+let startedFrom = "cold"; // or "snapshot" (saved by an earlier visit) or "shipped" (made by the build)
 let snapshotLater = null; // saves the snapshot once the worker has been idle a while
 let snapshotTimer = 0;
 let spreadsheetUrl = null; // the .xlsx reader's bundle, fetched the first time a spreadsheet arrives
@@ -95,7 +101,7 @@ function countBody(name, response) {
 }
 
 // -------------------------------------------------------------------- start
-async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, sizes, transfer, controlled }) {
+async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, shipped, sizes, transfer, controlled }) {
   spreadsheetUrl = spreadsheet || null;
   sizes ??= {};
   transfer ??= {};
@@ -113,7 +119,7 @@ async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, sizes, trans
     imported(pyodide + "pyodide.asm.mjs", "pyodide.asm.mjs"),
     fetchOk(wheel, "wheel").then((r) => r.arrayBuffer()),
     fetchOk(quiz, "quiz").then((r) => r.json()),
-    readSnapshot(snapshot),
+    readSnapshot(snapshot).then((bytes) => bytes ?? readShipped(shipped)),
     wasm.response, // a blocked, missing or mislabelled wasm fails here, long before any timeout
   ]);
   // Pyodide never rejects when the wasm fails mid-way; `wasm.failed` does.
@@ -122,10 +128,11 @@ async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, sizes, trans
   let py = null;
   if (saved) {
     try {
-      py = await boot({ _loadSnapshot: saved });
-      startedFrom = "snapshot";
+      py = await boot({ _loadSnapshot: saved.memory });
+      startedFrom = saved.from;
+      if (saved.from === "shipped" && snapshot) keepShipped(saved.gzipped, snapshot);
     } catch {
-      await dropSnapshot(snapshot);
+      if (saved.from === "snapshot") await dropSnapshot(snapshot);
     }
   }
   const fresh = py === null; // after a damaged snapshot Pyodide fetches the plain wasm itself (rare)
@@ -319,10 +326,37 @@ async function readSnapshot(snapshot) {
     const hit = await (await caches.open(snapshot.cache)).match(snapshot.key);
     if (!hit) return null;
     const bytes = await new Response(hit.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
-    return new Uint8Array(bytes);
+    return { from: "snapshot", memory: new Uint8Array(bytes) };
   } catch {
     return null;
   }
+}
+
+// Only where a normal start is slow: engines without JSPI (see the top of this file).
+// Its bytes count on the progress bar like the runtime's (its size comes with the response).
+async function readShipped(shipped) {
+  if (!shipped || typeof WebAssembly.Suspending === "function" || typeof DecompressionStream === "undefined") return null;
+  try {
+    const response = await fetchOk(shipped);
+    const size = Number(response.headers.get("Content-Length")) || 0;
+    if (size && !response.headers.get("Content-Encoding")) {
+      expect("shipped", size);
+      countBody("shipped", response);
+    }
+    const gzipped = await response.arrayBuffer();
+    const stream = new Blob([gzipped]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return { from: "shipped", memory: new Uint8Array(await new Response(stream).arrayBuffer()), gzipped };
+  } catch {
+    return null;
+  }
+}
+
+// The build's snapshot becomes this visit's saved one, so the next visit (and offline use) needs no download.
+function keepShipped(gzipped, snapshot) {
+  caches
+    .open(snapshot.cache)
+    .then((cache) => cache.put(snapshot.key, new Response(gzipped, { headers: { "Content-Type": "application/gzip" } })))
+    .catch(() => {});
 }
 
 function saveSnapshot(py, snapshot) {

@@ -83,6 +83,7 @@ def run_bench(root: Path, args: list[str]) -> int:
                         help=f"network profiles to emulate after the localhost runs: {', '.join(PROFILES)} or none (default: all)")
     parser.add_argument("--hosts", default=",".join(HOSTS), metavar="H,I",
                         help="under emulation, hosts that send wasm as it is (plain) and that gzip it (gzip); default both")
+    parser.add_argument("--engines", metavar="LIST", help="instead: cold and warm starts side by side in these engines, e.g. chromium,firefox,webkit")
     options = parser.parse_args(args)
     if options.runs < 1:
         parser.error("--runs must be 1 or more")
@@ -97,6 +98,11 @@ def run_bench(root: Path, args: list[str]) -> int:
 
     def say(message: str) -> None:
         print(f"bench: {message}", file=sys.stderr, flush=True)
+
+    if options.engines is not None:
+        from .bench_engines import parse_engines, run_engine_bench
+
+        return run_engine_bench(root, parse_engines(options.engines), options.runs, options.json, say)
 
     report = measure(root, options.runs, say, profiles, hosts)
     print(json.dumps(report, indent=2) if options.json else format_report(report), flush=True)

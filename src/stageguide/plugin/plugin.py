@@ -19,6 +19,7 @@ from ..buildtools.engine import build_engine
 from ..core.limits import MAX_CSV_BYTES
 from ..buildtools.errors import BuildError
 from ..buildtools.runtime import TEXT_SUFFIXES, copy_runtime, download_sizes, transfer_sizes
+from ..buildtools.snapshot import build_snapshot
 from ..core import Quiz, QuizError
 from ..quizfile import read_quiz
 from .config import StageguideConfig
@@ -45,6 +46,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self.spreadsheet: Path | None = None  # the .xlsx reader's bundle (buildtools/sheets.py)
         self.quiz_json: Path | None = None
         self.runtime_dir: Path | None = None
+        self.snapshot: Path | None = None
         self.command = "build"
         self.pinned: dict[str, Path] = {}
         self.sw_version: str | None = None
@@ -106,7 +108,15 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             assert self.runtime_dir is not None
             for path in sorted(self.runtime_dir.iterdir()):
                 files.append(File.generated(config, f"{SITE_DIR}/pyodide/{path.name}", abs_src_path=str(path)))
-        self.pinned = {f.dest_uri: Path(f.abs_src_path) for f in files if f.dest_uri.startswith(f"{SITE_DIR}/") and f.abs_src_path}
+        if self.snapshot is not None:
+            files.append(File.generated(config, f"{SITE_DIR}/engine/{self.snapshot.name}", abs_src_path=str(self.snapshot)))
+        # The start-up snapshot is not kept by the service worker: only engines that use it fetch it,
+        # and they keep it themselves (worker.mjs). Its name already changes with the pinned files.
+        self.pinned = {
+            f.dest_uri: Path(f.abs_src_path)
+            for f in files
+            if f.dest_uri.startswith(f"{SITE_DIR}/") and f.abs_src_path and Path(f.abs_src_path) != self.snapshot
+        }
         self.sw_version = version_of(self.pinned.values()) if self._offline_enabled() else None
         return files
 
@@ -186,11 +196,16 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 self.runtime_dir = self.root / "build" / "runtime"
                 trimmed = built.stdlib_files() if self.config.stdlib == "trimmed" else None
                 copy_runtime(self.root, self.runtime_dir, progress=log.info, stdlib_files=trimmed)
+            self.wheel = built.wheel
+            self.spreadsheet = built.spreadsheet
+            self.quiz_json = next(p for p in built.quizzes if p.name == f"{self.quiz.id}.json")
+            self.snapshot = None
+            if self.config.runtime == "self-hosted" and self.config.startup_snapshot:
+                assert self.runtime_dir is not None
+                out = self.root / "build" / "snapshot" / f"{self.quiz.id}-{tag}"
+                self.snapshot = build_snapshot(self.runtime_dir, self.wheel, self.quiz_json, out, progress=log.info)
         except BuildError as error:
             raise PluginError(f"stageguide: {error}") from None
-        self.wheel = built.wheel
-        self.spreadsheet = built.spreadsheet
-        self.quiz_json = next(p for p in built.quizzes if p.name == f"{self.quiz.id}.json")
         try:
             self.sizes = {
                 **download_sizes(self.runtime_dir if self.config.runtime == "self-hosted" else None, self.root),
@@ -248,6 +263,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 "wheel": url(f"{SITE_DIR}/engine/{self.wheel.name}"),
                 "quiz": url(f"{SITE_DIR}/engine/{self.quiz_json.name}"),
                 "spreadsheet": url(f"{SITE_DIR}/engine/{self.spreadsheet.name}") if self.spreadsheet else None,
+                "snapshot": url(f"{SITE_DIR}/engine/{self.snapshot.name}") if self.snapshot else None,
             },
             "sizes": self.sizes,
             "transfer": self.transfer,
