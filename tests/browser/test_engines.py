@@ -104,7 +104,7 @@ def test_the_quiz_scores_like_cpython_and_its_share_link_opens_in_a_fresh_profil
     expect_cpython_result(page, answers)
     link = page.value(".sg-share input") or ""
     assert link.endswith("#a=" + encode(QUIZ, answers)) and link == page.url
-    assert any(u.endswith("/pyodide.asm.wasm") for u in page.requests()), "the request list is really collected"
+    assert any(u.endswith(("/pyodide.asm.wasm", "/pyodide.asm.wasm.gz")) for u in page.requests()), "the request list is really collected"
 
     fresh = open_page()
     fresh.goto(link)
@@ -172,7 +172,7 @@ def test_a_second_visit_works_with_the_server_gone(open_page: Any, fresh_server:
                  const names = (await caches.keys()).filter((n) => n.startsWith('stageguide-'));
                  for (const name of names) {
                    const keys = (await (await caches.open(name)).keys()).map((r) => r.url);
-                   if (keys.some((u) => u.endsWith('/pyodide.asm.wasm')) && keys.some((u) => u.endsWith('/quiz/'))) return true;
+                   if (keys.some((u) => u.endsWith('/pyodide.asm.wasm.gz')) && keys.some((u) => u.endsWith('/quiz/'))) return true;
                  }
                  return false;
                }"""
