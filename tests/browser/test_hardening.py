@@ -17,6 +17,7 @@ from stageguide.buildtools.staticserver import Override, SiteServer
 from stageguide.core import score
 
 from .conftest import REPO, serve_site, variant_config
+from sitebuild import built_file
 from .quizpage import QUIZ, answer, checked_answers, submit, vector_for_total, wait_engine
 
 FAST_TIMEOUT_S = 6
@@ -115,7 +116,7 @@ def test_runtime_download_failures_fall_back_to_scoring_by_hand(page: Page, impa
 
 
 def test_wasm_with_the_wrong_content_type_does_not_hang_the_page(page: Page, impatient_server: SiteServer) -> None:
-    impatient_server.overrides["assets/stageguide/pyodide/pyodide.asm.wasm"] = Override(content_type="text/plain")
+    impatient_server.overrides[built_file(impatient_server.root, "pyodide.asm.wasm")] = Override(content_type="text/plain")
     page.expected_problems += ["wasm", "Wasm", "WebAssembly", "MIME"]  # type: ignore[attr-defined]
     try:
         page.goto(impatient_server.url + "quiz/")
@@ -127,7 +128,7 @@ def test_wasm_with_the_wrong_content_type_does_not_hang_the_page(page: Page, imp
 
 
 def test_missing_worker_script_falls_back(page: Page, impatient_server: SiteServer) -> None:
-    impatient_server.overrides["assets/stageguide/worker.mjs"] = Override(status=404)
+    impatient_server.overrides[built_file(impatient_server.root, "worker.mjs")] = Override(status=404)
     page.expected_problems += ["Failed to load resource", "404"]  # type: ignore[attr-defined]
     try:
         page.goto(impatient_server.url + "quiz/")

@@ -102,7 +102,7 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
         cached_quiz = page.evaluate(
             f"""async () => {{
                  const cache = await caches.open({new!r});
-                 const hit = await cache.match(new URL('assets/stageguide/engine/sales-marketing.json', {server.url!r}).href);
+                 const hit = await cache.match(new URL({built_file(site, 'sales-marketing.json')!r}, {server.url!r}).href);
                  return (await hit.json()).intro;
                }}"""
         )
@@ -117,7 +117,7 @@ def _snapshot_saved(page: Page) -> bool:
         """async () => {
              for (const name of await caches.keys()) {
                const keys = (await (await caches.open(name)).keys()).map((r) => r.url);
-               if (keys.some((u) => u.endsWith('.whl.snapshot'))) return true;
+               if (keys.some((u) => u.endsWith('.snapshot'))) return true;
              }
              return false;
            }""",
@@ -149,7 +149,7 @@ def test_a_damaged_snapshot_falls_back_to_a_normal_start(page: Page, server: Sit
              for (const name of await caches.keys()) {
                const cache = await caches.open(name);
                for (const request of await cache.keys()) {
-                 if (request.url.endsWith('.whl.snapshot')) await cache.put(request, new Response('not a snapshot'));
+                 if (request.url.endsWith('.snapshot')) await cache.put(request, new Response('not a snapshot'));
                }
              }
            }"""
