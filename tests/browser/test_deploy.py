@@ -15,6 +15,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+import stageguide
+
 from stageguide.buildtools.staticserver import SiteServer
 
 from sitebuild import built_file
@@ -24,6 +26,7 @@ from .quizpage import QUIZ, answer, submit, vector_for_total, wait_engine
 from .test_offline import _poll, _wait_until_cached
 
 MARKER = "second build"
+WHEEL = f"stageguide-{stageguide.__version__}-cp314-none-any.whl"
 REWORDED = "Our sales forecasts hold up, quarter after quarter (reworded for the second build)."
 
 
@@ -86,7 +89,7 @@ def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) 
     server = SiteServer(site).start()
     try:
         build_site(REPO / "mkdocs.yml", site, site_url=server.url)
-        old_worker = built_file(site, "worker.mjs")
+        old_wheel = built_file(site, WHEEL)
 
         # Build 1, visited twice: service worker, cache and snapshot in place.
         page.goto(server.url + "quiz/")
@@ -109,17 +112,21 @@ def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) 
         for child in site.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
         shutil.copytree(staged, site, dirs_exist_ok=True)
-        new_worker = built_file(site, "worker.mjs")
-        assert new_worker != old_worker, "the changed core must give the worker's inputs a new name"
+        new_wheel = built_file(site, WHEEL)
+        assert new_wheel != old_wheel, "the changed core gives the wheel a new URL"
+        worker = built_file(site, "worker.mjs")
+        wheel_requests: list[str] = []
 
         # The returning visitor, still under build 1's service worker.
         third = page.context.new_page()
         workers: list[str] = []
-        third.on("worker", lambda worker: workers.append(worker.url))
+        third.on("worker", lambda started: workers.append(started.url))
+        third.context.on("request", lambda request: wheel_requests.append(request.url) if request.url.endswith(".whl") else None)
         third.goto(server.url + "quiz/")
         expect(third.locator(f"#sg-q-{QUIZ.statements[0].id} legend")).to_contain_text(REWORDED)
         wait_engine(third)
-        assert [url for url in workers if "/worker." in url] == [server.url + new_worker]
+        assert [url for url in workers if "/worker." in url] == [server.url + worker]
+        assert set(wheel_requests) <= {server.url + new_wheel}, f"build 1's wheel was asked for: {wheel_requests}"
         assert _core_reply(third)["core"] == MARKER
         answer(third, vector_for_total(60))
         expect(submit(third)).to_have_attribute("data-stage", "defined")
