@@ -91,22 +91,24 @@ def test_share_link_with_function_and_name(page: Page, server: SiteServer) -> No
         ("#a=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "is not a share code"),
     ],
 )
-def test_bad_share_codes_show_a_message_and_an_empty_quiz(page: Page, server: SiteServer, fragment: str, message: str) -> None:
+def test_bad_share_codes_show_a_message_and_keep_the_own_answers(page: Page, server: SiteServer, fragment: str, message: str) -> None:
     page.goto(server.url + "quiz/")
     answer(page, [4] * 5, QUIZ)  # the visitor's own saved progress
+    own = [4] * 5 + [None] * (len(QUIZ.statements) - 5)
     page.goto(server.url + "quiz/" + fragment)
     notice = page.locator("[data-sg-notice]")
     expect(notice).to_be_visible(timeout=60_000)
     expect(notice).to_contain_text("could not be opened")
     expect(notice).to_contain_text(message)
+    expect(notice).to_contain_text("Your own saved answers are below, unchanged.")
     expect(page.locator("[data-quiz-result]")).to_have_count(0)
-    assert checked_answers(page) == [None] * len(QUIZ.statements)
+    assert checked_answers(page) == own
     assert "#" not in page.url
-    expect(page.locator("[data-sg-progress]")).to_have_text(f"0 of {len(QUIZ.statements)} answered")
+    expect(page.locator("[data-sg-progress]")).to_have_text(f"5 of {len(QUIZ.statements)} answered")
     page.goto("about:blank")  # then a fresh load of the share link, not just a hash change
     page.goto(server.url + "quiz/" + fragment, wait_until="load")
     expect(notice).to_contain_text(message, timeout=60_000)
-    assert checked_answers(page) == [None] * len(QUIZ.statements)
+    assert checked_answers(page) == own
 
 
 def test_answers_are_restored_and_start_over_clears_them(page: Page, server: SiteServer) -> None:

@@ -65,6 +65,7 @@ def test_a_valid_link_is_viewed_apart_and_a_click_changes_nothing(page: Page, se
     _click_answer(page, 0, 1 if COLLEAGUE[0] != 1 else 2)  # a click on someone else's answers
     expect(banner.locator(".sg-shared__hint")).to_contain_text("Start from these answers")
     assert checked_answers(page) == COLLEAGUE, "the click was refused"
+    page.locator(f"input[name='{QUIZ.statements[1].id}']:checked").focus()
     page.keyboard.press("ArrowRight")  # arrow keys move a radio selection without a click on a label
     page.locator("input[name='sg-name']").press_sequentially("Me")
     assert checked_answers(page) == COLLEAGUE
