@@ -21,6 +21,24 @@
     { colour: "#56B4E9", shape: "plus", dash: "1 2" },
   ];
   const NO_GROUP_STYLE = { colour: "#757575", shape: "ring", dash: "3 2" };
+  // Drawing a big report in one go blocks the page for up to two seconds (mostly style and
+  // layout of thousands of new nodes). The summary comes first; the chart's dots (one
+  // dimension per step) and the respondents' rows (a slice per step) follow, each in its
+  // own task after a frame, so no single task holds the main thread for long.
+  const ROWS_PER_STEP = 100;
+  const DOT_TITLES_UP_TO = 100; // a hover title per dot helps in a small team; in a big one they overlap anyway
+
+  function nextFrame() {
+    return new Promise((resolve) => {
+      const fallback = setTimeout(resolve, 100); // hidden tabs get no frames
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          clearTimeout(fallback);
+          resolve();
+        }, 0),
+      );
+    });
+  }
 
   // ------------------------------------------------------------------ dom
   function svg(tag, attributes = {}, ...children) {
@@ -58,6 +76,7 @@
     const message = root.querySelector("[data-sg-message]");
     const slot = root.querySelector("[data-sg-team-slot]");
     let shownFragment = null; // the #t=… of the report on screen, to ignore our own hash changes
+    let drawing = 0; // counts reports shown, so a newer report (or leaving) stops an older one's steps
 
     root.classList.add("sg-js");
     status.hidden = false;
@@ -79,12 +98,28 @@
       shownFragment = `t=${report.codes.join(",")}`;
       const url = `${location.href.split("#")[0]}#${shownFragment}`;
       history.replaceState(history.state, "", url);
-      slot.replaceChildren(renderReport(report, url, settings));
+      const { body, steps } = renderReport(report, url, settings);
+      slot.replaceChildren(body);
       slot.hidden = false;
       root.classList.add("sg-has-report");
+      drawSteps(body, steps);
+    }
+
+    async function drawSteps(body, steps) {
+      const run = ++drawing;
+      slot.setAttribute("aria-busy", "true");
+      for (const step of steps) {
+        await nextFrame();
+        if (!scope.active || run !== drawing) return;
+        step();
+      }
+      body.dataset.complete = "true";
+      slot.removeAttribute("aria-busy");
     }
 
     function clearReport() {
+      drawing += 1;
+      slot.removeAttribute("aria-busy");
       slot.replaceChildren();
       slot.hidden = true;
       root.classList.remove("sg-has-report");
@@ -247,7 +282,7 @@
   // ---------------------------------------------------------------- chart
   // One row per dimension: a dot per respondent at their mean on the scale (stacked when
   // they coincide), and for each group a line and an open marker at the group's mean.
-  function renderChart(report, settings, captionId) {
+  function renderChart(report, settings, captionId, steps) {
     const width = 640;
     const left = 24;
     const right = width - 24;
@@ -297,16 +332,22 @@
       }
       const tallest = Math.max(...Array.from(stacks.values(), (stack) => stack.length));
       const step = Math.min(dot + 1, (rowHeight - dot - 6) / Math.max(tallest - 1, 1));
-      for (const stack of stacks.values()) {
-        stack.forEach(({ person, value }, place) => {
-          const offset = place === 0 ? 0 : Math.ceil(place / 2) * (place % 2 ? -1 : 1);
-          const mark = marker(styleFor(settings, person.group), x(value), middle + offset * step, dot, false);
-          mark.classList.add("sg-chart__dot");
-          mark.setAttribute("data-group", groupKey(person.group));
-          mark.append(svg("title", {}, `${person.label}: ${fixed(value)}`));
-          row.append(mark);
-        });
-      }
+      const dots = svg("g", { class: "sg-chart__dots" });
+      row.append(dots);
+      steps.push(() => {
+        const fragment = document.createDocumentFragment();
+        for (const stack of stacks.values()) {
+          stack.forEach(({ person, value }, place) => {
+            const offset = place === 0 ? 0 : Math.ceil(place / 2) * (place % 2 ? -1 : 1);
+            const mark = marker(styleFor(settings, person.group), x(value), middle + offset * step, dot, false);
+            mark.classList.add("sg-chart__dot");
+            mark.setAttribute("data-group", groupKey(person.group));
+            if (report.respondents.length <= DOT_TITLES_UP_TO) mark.append(svg("title", {}, `${person.label}: ${fixed(value)}`));
+            fragment.append(mark);
+          });
+        }
+        dots.append(fragment);
+      });
       for (const group of dimension.groups) {
         const style = styleFor(settings, group.id);
         const at = x(group.mean);
@@ -354,7 +395,9 @@
     return gap.points ? `${fixed(gap.points)} (${gap.high.title} higher)` : "0.00";
   }
 
+  // The report's body, and the steps that complete it (see ROWS_PER_STEP).
   function renderReport(report, url, settings) {
+    const steps = [];
     const groups = report.groups;
     const titles = new Map(groups.map((g) => [groupKey(g.id), g.title]));
     const captionId = "sg-team-chart-caption";
@@ -408,7 +451,7 @@
         "figure",
         { class: "sg-team__figure" },
         renderLegend(report, settings),
-        renderChart(report, settings, captionId),
+        renderChart(report, settings, captionId, steps),
         h(
           "figcaption",
           { id: captionId },
@@ -474,26 +517,29 @@
         : h("p", { class: "sg-help" }, report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers."),
     );
 
-    sections.push(
-      h("h3", {}, "Respondents"),
-      table(
-        `Each person's total, stage and mean per dimension on the ${report.scale.min}–${report.scale.max} scale (the dots in the chart)`,
-        ["#", "Name", "Group", "Total", "Stage", ...report.dimensions.map((d) => d.title)],
-        report.respondents.map((r) =>
-          h(
-            "tr",
-            { "data-respondent": r.number, "data-group": groupKey(r.group) },
-            h("td", {}, String(r.number)),
-            h("th", { scope: "row" }, r.label),
-            h("td", {}, titles.get(groupKey(r.group))),
-            h("td", { "data-total": r.total }, String(r.total)),
-            h("td", { "data-stage": r.stage.id }, r.stage.title),
-            r.dimensions.map((value) => h("td", {}, fixed(value))),
-          ),
-        ),
-        { "data-team-respondents": "" },
-      ),
+    const respondentRow = (r) =>
+      h(
+        "tr",
+        { "data-respondent": r.number, "data-group": groupKey(r.group) },
+        h("td", {}, String(r.number)),
+        h("th", { scope: "row" }, r.label),
+        h("td", {}, titles.get(groupKey(r.group))),
+        h("td", { "data-total": r.total }, String(r.total)),
+        h("td", { "data-stage": r.stage.id }, r.stage.title),
+        r.dimensions.map((value) => h("td", {}, fixed(value))),
+      );
+    const respondents = table(
+      `Each person's total, stage and mean per dimension on the ${report.scale.min}–${report.scale.max} scale (the dots in the chart)`,
+      ["#", "Name", "Group", "Total", "Stage", ...report.dimensions.map((d) => d.title)],
+      [],
+      { "data-team-respondents": "" },
     );
+    const tbody = respondents.querySelector("tbody");
+    for (let start = 0; start < report.respondents.length; start += ROWS_PER_STEP) {
+      const slice = report.respondents.slice(start, start + ROWS_PER_STEP);
+      steps.push(() => tbody.append(...slice.map(respondentRow)));
+    }
+    sections.push(h("h3", {}, "Respondents"), respondents);
 
     sections.push(
       h(
@@ -510,7 +556,7 @@
       ),
     );
 
-    return h("div", { class: "sg-team__body", "data-team-report": "", "data-count": report.count }, sections);
+    return { body: h("div", { class: "sg-team__body", "data-team-report": "", "data-count": report.count }, sections), steps };
   }
 
   mountEach("[data-stageguide-team]", mountTeam);
