@@ -94,7 +94,7 @@
       else status.textContent = "Preparing the report engine… you can paste links now.";
     }
 
-    function showReport(report) {
+    function showReport(report, afterFirstFrame = () => {}) {
       shownFragment = `t=${report.codes.join(",")}`;
       const url = `${location.href.split("#")[0]}#${shownFragment}`;
       history.replaceState(history.state, "", url);
@@ -102,6 +102,7 @@
       slot.replaceChildren(body);
       slot.hidden = false;
       root.classList.add("sg-has-report");
+      steps.unshift(afterFirstFrame); // the same array: steps add further steps to it as they run
       drawSteps(body, steps);
     }
 
@@ -143,10 +144,13 @@
       try {
         const report = await engineRequest("team", { quiz: quiz.id, text, format: "auto" });
         if (!scope.active) return;
-        showReport(report);
+        showReport(report, () => {
+          // After the first frame: focusing and scrolling force a layout, which must not
+          // land in the same task as building the report.
+          slot.focus({ preventScroll: true });
+          slot.scrollIntoView({ behavior: "smooth", block: "start" });
+        });
         status.textContent = `Team report made from ${origin}.`;
-        slot.focus({ preventScroll: true });
-        slot.scrollIntoView({ behavior: "smooth", block: "start" });
       } catch (error) {
         if (!scope.active) return;
         clearReport();
@@ -445,118 +449,130 @@
       ),
     );
 
-    sections.push(
-      h("h3", {}, "By dimension"),
-      h(
-        "figure",
-        { class: "sg-team__figure" },
-        renderLegend(report, settings),
-        renderChart(report, settings, captionId, steps),
+    // The summary is drawn at once; everything below it follows in steps.
+    const body = h("div", { class: "sg-team__body", "data-team-report": "", "data-count": report.count }, sections);
+
+    steps.push(() =>
+      body.append(
+        h("h3", {}, "By dimension"),
         h(
-          "figcaption",
-          { id: captionId },
-          `Each dimension's average answer per person on the ${report.scale.min}–${report.scale.max} scale, by group, with each group's mean. The same figures are in the tables below.`,
-        ),
-      ),
-      table(
-        `Mean per dimension on the ${report.scale.min}–${report.scale.max} scale; the gap is between the two groups furthest apart`,
-        ["Dimension", ...groups.map((g) => `${g.title} (${g.count})`), "Team", "Gap"],
-        report.dimensions.map((d) =>
+          "figure",
+          { class: "sg-team__figure" },
+          renderLegend(report, settings),
+          renderChart(report, settings, captionId, steps),
           h(
-            "tr",
-            { "data-dimension": d.id },
-            h("th", { scope: "row" }, d.title),
-            d.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
-            h("td", { "data-team-mean": "" }, fixed(d.mean)),
-            h("td", { "data-gap": d.gap ? d.gap.points : "" }, gapText(d.gap)),
+            "figcaption",
+            { id: captionId },
+            `Each dimension's average answer per person on the ${report.scale.min}–${report.scale.max} scale, by group, with each group's mean. The same figures are in the tables below.`,
           ),
         ),
-        { "data-team-dimensions": "" },
-      ),
-    );
-
-    const between = report.disagreements.between;
-    sections.push(h("h3", {}, "Where the functions disagree most"));
-    sections.push(
-      between.length
-        ? table(
-            "Statements with the largest difference between group means",
-            ["Statement", ...groups.map((g) => g.title), "Gap"],
-            between.map((s) =>
-              h(
-                "tr",
-                { "data-statement": s.id },
-                h("th", { scope: "row" }, `${s.number}. ${s.text}`),
-                s.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
-                h("td", { "data-gap": s.gap.points }, gapText(s.gap)),
-              ),
+        table(
+          `Mean per dimension on the ${report.scale.min}–${report.scale.max} scale; the gap is between the two groups furthest apart`,
+          ["Dimension", ...groups.map((g) => `${g.title} (${g.count})`), "Team", "Gap"],
+          report.dimensions.map((d) =>
+            h(
+              "tr",
+              { "data-dimension": d.id },
+              h("th", { scope: "row" }, d.title),
+              d.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
+              h("td", { "data-team-mean": "" }, fixed(d.mean)),
+              h("td", { "data-gap": d.gap ? d.gap.points : "" }, gapText(d.gap)),
             ),
-            { "data-team-between": "" },
-          )
-        : h("p", { class: "sg-help" }, groups.filter((g) => g.id !== null).length < 2 ? "This needs answers from at least two groups." : "None: the groups give the same average answers."),
-    );
-    const within = report.disagreements.within;
-    sections.push(h("h3", {}, "Where the team disagrees most"));
-    sections.push(
-      within.length
-        ? table(
-            "Statements with the widest spread of answers across the whole team",
-            ["Statement", "Spread", "Answers", "Mean"],
-            within.map((s) =>
-              h(
-                "tr",
-                { "data-statement": s.id },
-                h("th", { scope: "row" }, `${s.number}. ${s.text}`),
-                h("td", { "data-spread": s.spread }, fixed(s.spread)),
-                h("td", {}, `${s.min} to ${s.max}`),
-                h("td", {}, fixed(s.mean)),
-              ),
-            ),
-            { "data-team-within": "" },
-          )
-        : h("p", { class: "sg-help" }, report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers."),
-    );
-
-    const respondentRow = (r) =>
-      h(
-        "tr",
-        { "data-respondent": r.number, "data-group": groupKey(r.group) },
-        h("td", {}, String(r.number)),
-        h("th", { scope: "row" }, r.label),
-        h("td", {}, titles.get(groupKey(r.group))),
-        h("td", { "data-total": r.total }, String(r.total)),
-        h("td", { "data-stage": r.stage.id }, r.stage.title),
-        r.dimensions.map((value) => h("td", {}, fixed(value))),
-      );
-    const respondents = table(
-      `Each person's total, stage and mean per dimension on the ${report.scale.min}–${report.scale.max} scale (the dots in the chart)`,
-      ["#", "Name", "Group", "Total", "Stage", ...report.dimensions.map((d) => d.title)],
-      [],
-      { "data-team-respondents": "" },
-    );
-    const tbody = respondents.querySelector("tbody");
-    for (let start = 0; start < report.respondents.length; start += ROWS_PER_STEP) {
-      const slice = report.respondents.slice(start, start + ROWS_PER_STEP);
-      steps.push(() => tbody.append(...slice.map(respondentRow)));
-    }
-    sections.push(h("h3", {}, "Respondents"), respondents);
-
-    sections.push(
-      h(
-        "div",
-        { class: "sg-share" },
-        h("label", { class: "sg-share__label" }, "Team link (it holds everyone's answers after the #; opening it makes this report again)", h("input", { type: "text", readonly: true, value: url, "data-team-link": "" })),
-        h(
-          "div",
-          { class: "sg-share__buttons" },
-          h("button", { type: "button", class: "md-button", "data-sg-action": "copy" }, "Copy link"),
-          h("button", { type: "button", class: "md-button", "data-sg-action": "print" }, "Print"),
-          h("span", { class: "sg-share__copied", "data-sg-copied": "", role: "status" }),
+          ),
+          { "data-team-dimensions": "" },
         ),
       ),
     );
 
-    return { body: h("div", { class: "sg-team__body", "data-team-report": "", "data-count": report.count }, sections), steps };
+    steps.push(() => {
+      const parts = [];
+      const between = report.disagreements.between;
+      parts.push(h("h3", {}, "Where the functions disagree most"));
+      parts.push(
+        between.length
+          ? table(
+              "Statements with the largest difference between group means",
+              ["Statement", ...groups.map((g) => g.title), "Gap"],
+              between.map((s) =>
+                h(
+                  "tr",
+                  { "data-statement": s.id },
+                  h("th", { scope: "row" }, `${s.number}. ${s.text}`),
+                  s.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
+                  h("td", { "data-gap": s.gap.points }, gapText(s.gap)),
+                ),
+              ),
+              { "data-team-between": "" },
+            )
+          : h("p", { class: "sg-help" }, groups.filter((g) => g.id !== null).length < 2 ? "This needs answers from at least two groups." : "None: the groups give the same average answers."),
+      );
+      const within = report.disagreements.within;
+      parts.push(h("h3", {}, "Where the team disagrees most"));
+      parts.push(
+        within.length
+          ? table(
+              "Statements with the widest spread of answers across the whole team",
+              ["Statement", "Spread", "Answers", "Mean"],
+              within.map((s) =>
+                h(
+                  "tr",
+                  { "data-statement": s.id },
+                  h("th", { scope: "row" }, `${s.number}. ${s.text}`),
+                  h("td", { "data-spread": s.spread }, fixed(s.spread)),
+                  h("td", {}, `${s.min} to ${s.max}`),
+                  h("td", {}, fixed(s.mean)),
+                ),
+              ),
+              { "data-team-within": "" },
+            )
+          : h("p", { class: "sg-help" }, report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers."),
+      );
+      body.append(...parts);
+    });
+
+    steps.push(() => {
+      const respondentRow = (r) =>
+        h(
+          "tr",
+          { "data-respondent": r.number, "data-group": groupKey(r.group) },
+          h("td", {}, String(r.number)),
+          h("th", { scope: "row" }, r.label),
+          h("td", {}, titles.get(groupKey(r.group))),
+          h("td", { "data-total": r.total }, String(r.total)),
+          h("td", { "data-stage": r.stage.id }, r.stage.title),
+          r.dimensions.map((value) => h("td", {}, fixed(value))),
+        );
+      const respondents = table(
+        `Each person's total, stage and mean per dimension on the ${report.scale.min}–${report.scale.max} scale (the dots in the chart)`,
+        ["#", "Name", "Group", "Total", "Stage", ...report.dimensions.map((d) => d.title)],
+        [],
+        { "data-team-respondents": "" },
+      );
+      const tbody = respondents.querySelector("tbody");
+      const slices = [];
+      for (let start = 0; start < report.respondents.length; start += ROWS_PER_STEP) {
+        const slice = report.respondents.slice(start, start + ROWS_PER_STEP);
+        slices.push(() => tbody.append(...slice.map(respondentRow)));
+      }
+      const share = [
+        h(
+          "div",
+          { class: "sg-share" },
+          h("label", { class: "sg-share__label" }, "Team link (it holds everyone's answers after the #; opening it makes this report again)", h("input", { type: "text", readonly: true, value: url, "data-team-link": "" })),
+          h(
+            "div",
+            { class: "sg-share__buttons" },
+            h("button", { type: "button", class: "md-button", "data-sg-action": "copy" }, "Copy link"),
+            h("button", { type: "button", class: "md-button", "data-sg-action": "print" }, "Print"),
+            h("span", { class: "sg-share__copied", "data-sg-copied": "", role: "status" }),
+          ),
+        ),
+      ];
+      body.append(h("h3", {}, "Respondents"), respondents, ...share);
+      steps.push(...slices);
+    });
+
+    return { body, steps };
   }
 
   mountEach("[data-stageguide-team]", mountTeam);
