@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from stageguide.core import encode
 
 from .conftest import REPO, build_site, variant_config
+from sitebuild import built_file
 from .quizpage import QUIZ, answer, submit, vector_for_total, wait_engine
 from stageguide.buildtools.staticserver import SiteServer
 
