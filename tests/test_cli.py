@@ -106,9 +106,10 @@ def test_human_output(quiz: Quiz, where: str, capsys: pytest.CaptureFixture[str]
                    for line in lines), dim.dimension.title
     for advice in result.stage.advice:
         assert squash(advice) in squash(out)
-    for dim in result.focus:
+    for dim, actions in result.focus_actions():
         assert f"Work on {dim.dimension.title} ({dim.percent}/100)" in lines
-        for advice in dim.dimension.advice:
+        assert actions == dim.dimension.advice_at(result.stage.id)
+        for advice in actions:
             assert squash(advice) in squash(out)
     if result.next_stage is None:
         assert "Keeping it there" in lines and "short of" not in out
@@ -141,8 +142,8 @@ BAD_SCORE: list[tuple[str, Callable[[Quiz], list[str]], str, Callable[[Quiz], st
                f"{q.scale_min}-{q.scale_max}"),
     ("negative", lambda q: ["-1"] + [str(q.scale_min)] * (len(q.statements) - 1), "",
      lambda q: f"statement 1 (id: {q.statements[0].id}): -1 is not on the scale"),
-    ("non-number", lambda q: [str(q.scale_min)] * 2 + ["x"] + [str(q.scale_min)] * (len(q.statements) - 3), "",
-     lambda q: "answer 3: 'x' is not a whole number"),
+    ("non-number", lambda q: [str(q.scale_min)] * 2 + ["y"] + [str(q.scale_min)] * (len(q.statements) - 3), "",
+     lambda q: "answer 3: 'y' is not a whole number"),
     ("decimal", lambda q: ["2.5"] + [str(q.scale_min)] * (len(q.statements) - 1), "",
      lambda q: "answer 1: '2.5' is not a whole number"),
     ("bad-code", lambda q: ["hello"], "", lambda q: "this is not a share code from this site"),
@@ -216,7 +217,7 @@ def test_broken_quiz_lists_every_problem_for_score(tmp_path: Path, capsys: pytes
     code, _, err = run(capsys, "score", "--quiz", str(path), "0")
     assert code == 2
     assert f"{path}:4: version: expected a whole number, found text ('three')" in err
-    assert f"{path}:33: statements[4].dimension: 'kitroom' is not a dimension" in err
+    assert f"{path}:36: statements[4].dimension: 'kitroom' is not a dimension" in err
 
 
 # --- check, schema, version -------------------------------------------------------------------
@@ -242,7 +243,7 @@ def test_check_broken_file_reports_every_problem(tmp_path: Path, capsys: pytest.
     assert err.splitlines() == [
         f"{broken}: 2 problems found",
         f"  {broken}:4: version: expected a whole number, found text ('three')",
-        f"  {broken}:33: statements[4].dimension: 'kitroom' is not a dimension; expected one of: training, admin",
+        f"  {broken}:36: statements[4].dimension: 'kitroom' is not a dimension; expected one of: training, admin",
         f"{tmp_path / 'gone.yml'}: 1 problem found",
         f"  {tmp_path / 'gone.yml'}: (top level): file not found",
     ]

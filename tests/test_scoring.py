@@ -181,8 +181,8 @@ def test_advice_is_stage_advice_plus_focus_dimensions() -> None:
     assert result.to_dict()["advice"] == {
         "stage": list(steady.advice),
         "dimensions": [
-            {"id": "admin", "title": admin.title, "percent": 50, "advice": list(admin.advice)},
-            {"id": "training", "title": training.title, "percent": 75, "advice": list(training.advice)},
+            {"id": "admin", "title": admin.title, "percent": 50, "advice": list(admin.advice_at("steady"))},
+            {"id": "training", "title": training.title, "percent": 75, "advice": list(training.advice_at("steady"))},
         ],
     }
 
@@ -241,7 +241,6 @@ BAD_ANSWERS: list[tuple[str, AnswerBuilder, Fragments]] = [
      lambda q: [f"{statement_label(q, 3)}: 3.0 is not a whole number on the scale {_scale(q)}"]),
     ("float-half", _replace(2, 2.5), lambda q: [f"{statement_label(q, 2)}: 2.5 is not a whole number on the scale {_scale(q)}"]),
     ("string-digit", _replace(1, "4"), lambda q: [f"{statement_label(q, 1)}: '4' is not a whole number on the scale {_scale(q)}"]),
-    ("none-answer", _replace(6, None), lambda q: [f"{statement_label(q, 6)}: None is not a whole number on the scale {_scale(q)}"]),
     ("true", _replace(4, True), lambda q: [f"{statement_label(q, 4)}: True is not a whole number on the scale {_scale(q)}"]),
     ("false", _replace(5, False), lambda q: [f"{statement_label(q, 5)}: False is not a whole number on the scale {_scale(q)}"]),
     ("above-scale", lambda q: _replace(6, q.scale_max + 1)(q),

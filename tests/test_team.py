@@ -91,12 +91,12 @@ def test_disagreements_are_ordered_with_ties_in_quiz_order(four: dict[str, Any])
 
 
 def test_findings_name_the_biggest_gaps(four: dict[str, Any]) -> None:
-    assert [f["kind"] for f in four["findings"]] == ["dimension-gap", "statement-gap", "spread"]
-    assert four["findings"][0]["text"] == "Coach rates Training 3.0 points lower than Player does (0.5 against 3.5 on the 0–4 scale)."
-    assert four["findings"][1]["text"] == (
+    assert [f["kind"] for f in four["findings"][1:]] == ["dimension-gap", "statement-gap", "spread"]
+    assert four["findings"][1:][0]["text"] == "Coach rates Training 3.0 points lower than Player does (0.5 against 3.5 on the 0–4 scale)."
+    assert four["findings"][1:][1]["text"] == (
         "The widest split between functions is on “Sessions follow a written plan”: Coach averages 0.5 and Player 4.0."
     )
-    assert four["findings"][2]["text"].startswith("Answers differ most on “Sessions follow a written plan”: from 0 to 4, a spread of 1.8 points")
+    assert four["findings"][1:][2]["text"].startswith("Answers differ most on “Sessions follow a written plan”: from 0 to 4, a spread of 1.8 points")
 
 
 def test_team_of_one() -> None:
@@ -106,9 +106,9 @@ def test_team_of_one() -> None:
     assert all(d["gap"] is None for d in report["dimensions"])
     assert report["disagreements"] == {"between": [], "within": []}
     assert report["respondents"][0]["label"] == "Ann"
-    assert [f["kind"] for f in report["findings"]] == ["stages", "weakest"]
-    assert report["findings"][0]["text"] == "The one respondent places the relationship at the Steady stage (total 15 of 24)."
-    assert report["findings"][1]["text"] == "The team rates Administration lowest, at 1.0 on the 0–4 scale, and Training highest at 4.0."
+    assert [f["kind"] for f in report["findings"][1:]] == ["stages", "weakest"]
+    assert report["findings"][1:][0]["text"] == "The one respondent places the relationship at the Steady stage (total 15 of 24)."
+    assert report["findings"][1:][1]["text"] == "The team rates Administration lowest, at 1.0 on the 0–4 scale, and Training highest at 4.0."
 
 
 def test_one_function_only_has_no_gaps_but_a_spread() -> None:
@@ -117,9 +117,9 @@ def test_one_function_only_has_no_gaps_but_a_spread() -> None:
     assert all(d["gap"] is None for d in report["dimensions"])
     assert report["disagreements"]["between"] == []
     assert [s["id"] for s in report["disagreements"]["within"]] == ["attendance", "warm-up"]
-    assert [f["kind"] for f in report["findings"]] == ["spread", "stages", "weakest"]
-    assert report["findings"][0]["text"].endswith("so people see this differently, whatever their function.")
-    assert report["findings"][1]["text"] == "All 2 respondents place the relationship at the Steady stage (totals 12 to 15)."
+    assert [f["kind"] for f in report["findings"][1:]] == ["spread", "stages", "weakest"]
+    assert report["findings"][1:][0]["text"].endswith("so people see this differently, whatever their function.")
+    assert report["findings"][1:][1]["text"] == "All 2 respondents place the relationship at the Steady stage (totals 12 to 15)."
 
 
 def test_respondents_without_a_group_are_shown_but_not_in_the_gap() -> None:
@@ -136,8 +136,8 @@ def test_nobody_gave_a_group() -> None:
     report = team_report(SPORT, roster((PLAYER_1, None), (COACH_1, None)))
     assert report["groups"] == [{"id": None, "title": "No group given", "count": 2}]
     assert all(d["gap"] is None for d in report["dimensions"])
-    assert report["findings"][0]["kind"] == "spread"
-    assert "whatever their function" not in report["findings"][0]["text"]
+    assert report["findings"][1:][0]["kind"] == "spread"
+    assert "whatever their function" not in report["findings"][1:][0]["text"]
 
 
 def test_tied_group_pairs_take_the_first_pair_in_quiz_order() -> None:
@@ -146,16 +146,16 @@ def test_tied_group_pairs_take_the_first_pair_in_quiz_order() -> None:
     gap = report["dimensions"][0]["gap"]
     # sales-marketing and marketing-other both differ by 2: the first pair wins
     assert (gap["high"]["id"], gap["low"]["id"], gap["points"]) == ("marketing", "sales", 2.0)
-    assert report["findings"][0]["text"].startswith("Sales rates Trust and outcomes 2.0 points lower than Marketing does")
+    assert report["findings"][1:][0]["text"].startswith("Sales rates Trust and outcomes 2.0 points lower than Marketing does")
 
 
 def test_small_gaps_read_as_agreement() -> None:
     report = team_report(SPORT, roster(([2, 2, 2, 2, 2, 2], "player"), ([2, 2, 3, 2, 2, 2], "coach")))
-    assert report["findings"][0]["kind"] == "agreement"
-    assert report["findings"][0]["text"] == (
+    assert report["findings"][1:][0]["kind"] == "agreement"
+    assert report["findings"][1:][0]["text"] == (
         "Player and Coach see every dimension much the same way: no gap between their means is larger than 0.3 points on the 0–4 scale."
     )
-    assert report["findings"][1]["kind"] == "statement-gap"  # one statement apart by a whole point still is
+    assert report["findings"][1:][1]["kind"] == "statement-gap"  # one statement apart by a whole point still is
 
 
 def test_codes_reproduce_the_team() -> None:
@@ -430,6 +430,6 @@ def test_python_dash_m_stageguide_team(tmp_path: Path) -> None:
         [sys.executable, "-m", "stageguide", "team", str(path)], cwd=REPO, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
-    assert done.stderr == "stageguide: skipped line 3: this is not a share code from this site; it should look like sales-marketing.1.55555555555555555555\n"
+    assert done.stderr == "stageguide: skipped line 3: this is not a share code from this site; it should look like sales-marketing.2.55555555555555555555\n"
     assert done.stdout.startswith("Team report: How well do Sales and Marketing work together?\n2 respondents (Sales 1, Marketing 1)")
 

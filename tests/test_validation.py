@@ -51,7 +51,7 @@ def problem_lines(error: QuizError) -> list[str]:
 CASES: list[tuple[str, list[tuple[str, str]], str, str | None, str, bool]] = [
     ("unknown-top-level-key",
      [("intro: Six", "colour: blue\nintro: Six")], "colour", "colour: blue",
-     "unknown key 'colour'; allowed keys here: id, version, title, intro, scale, groups, dimensions, statements, stages", True),
+     "unknown key 'colour'; allowed keys here: id, version, title, intro, scale, unsure, groups, dimensions, statements, stages", True),
     ("unknown-nested-key",
      [("text: Fees are collected on time.}", "text: Fees are collected on time., weight: 2}")],
      "statements[3].weight", "weight: 2", "unknown key 'weight'; allowed keys here: id, dimension, text, why", True),
@@ -176,7 +176,7 @@ CASES: list[tuple[str, list[tuple[str, str]], str, str | None, str, bool]] = [
     ("empty-file", [(BASE, "")], "(top level)", None, "expected a mapping of keys (id, version, title", True),
     ("comments-only", [(BASE, "# nothing here yet\n")], "(top level)", None, "found nothing", True),
     ("top-level-list", [(BASE, "- id: team-sport\n- version: 3\n")], "(top level)", "id: team-sport",
-     "expected a mapping of keys (id, version, title, intro, scale, groups, dimensions, statements, stages), found a list",
+     "expected a mapping of keys (id, version, title, intro, scale, unsure, groups, dimensions, statements, stages), found a list",
      True),
     ("top-level-text", [(BASE, "just a sentence\n")], "(top level)", "just a sentence", "found text", True),
 ]

@@ -51,9 +51,10 @@ def _parser() -> argparse.ArgumentParser:
         "score",
         help="score one respondent",
         description="Score one respondent. Give the answers as arguments (5 4 3 … or 543…), "
-        "as a share code or link, or on standard input.",
+        "as a share code or link, or on standard input; x (or a quoted ?) marks a statement you cannot judge, "
+        "when the quiz offers that answer.",
     )
-    scoring.add_argument("answers", nargs="*", help="answers in statement order, or one share code/link")
+    scoring.add_argument("answers", nargs="*", help="answers in statement order (x = can't judge), or one share code/link")
     scoring.add_argument("--code", help="a share code or share link")
     scoring.add_argument("--quiz", type=Path, help="quiz file (default: the single quiz/*.yml)")
     scoring.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -100,23 +101,34 @@ def _resolve_quiz(path: Path | None) -> Quiz:
     raise UsageError(f"several quiz files found ({names}); name one with --quiz PATH")
 
 
-def parse_answers(quiz: Quiz, text: str) -> tuple[list[int] | None, str | None]:
-    """Split typed input into answers, or recognise it as a share code: (answers, code)."""
+UNJUDGED_TOKENS = frozenset({"x", "?"})  # "I can't judge this" on the command line
+
+
+def parse_answers(quiz: Quiz, text: str) -> tuple[list[int | None] | None, str | None]:
+    """Split typed input into answers, or recognise it as a share code: (answers, code).
+
+    ``x`` or ``?`` (either case) stands for "I can't judge this"; the core refuses it
+    with a clear message when the quiz does not offer that answer.
+    """
     tokens = text.replace(",", " ").split()
     if not tokens:
         raise UsageError("no answers given; pass them as arguments, with --code, or on standard input")
     if len(tokens) == 1:
         token = tokens[0]
-        if not token.lstrip("-").isdigit():
+        compact = all(ch.isdigit() or ch.lower() in UNJUDGED_TOKENS for ch in token)
+        if not compact and not token.lstrip("-").isdigit():
             return None, token
-        if len(token) == len(quiz.statements) > 1:
-            return [int(ch) for ch in token], None
-    answers = []
+        if compact and len(token) == len(quiz.statements) > 1:
+            return [None if ch.lower() in UNJUDGED_TOKENS else int(ch) for ch in token], None
+    answers: list[int | None] = []
     for number, token in enumerate(tokens, start=1):
+        if token.lower() in UNJUDGED_TOKENS:
+            answers.append(None)
+            continue
         try:
             answers.append(int(token))
         except ValueError:
-            raise AnswerError(f"answer {number}: {token!r} is not a whole number") from None
+            raise AnswerError(f"answer {number}: {token!r} is not a whole number, nor x for \"can't judge\"") from None
     return answers, None
 
 

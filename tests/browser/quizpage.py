@@ -23,8 +23,11 @@ def wait_engine(page: Page, state: str = "ready", timeout: int = ENGINE_MS) -> N
     expect(quiz_root(page)).to_have_attribute("data-engine", state, timeout=timeout)
 
 
-def answer(page: Page, answers: Sequence[int | None], quiz: Quiz = QUIZ) -> None:
-    """Click the label of each chosen answer, as a visitor would (None skips a statement)."""
+UNSURE = "unsure"  # the form's value for "I can't judge this"
+
+
+def answer(page: Page, answers: Sequence[int | str | None], quiz: Quiz = QUIZ) -> None:
+    """Click the label of each chosen answer, as a visitor would (None skips a statement, UNSURE can't judge)."""
     for statement, value in zip(quiz.statements, answers):
         if value is None:
             continue
@@ -73,5 +76,12 @@ def expect_result(page: Page, expected: Result, quiz: Quiz = QUIZ) -> Locator:
         expect(result.locator(f"[data-dimension='{dim.dimension.id}'] .sg-dim__figure")).to_contain_text(f"{dim.percent} / 100")
     for advice in expected.stage.advice:
         expect(result.locator(".sg-advice")).to_contain_text(advice)
+    focus = result.locator(".sg-focus")
+    expect(focus).to_have_count(len(expected.focus_actions()))
+    for index, (dim, actions) in enumerate(expected.focus_actions()):
+        for action in actions:
+            expect(focus.nth(index)).to_contain_text(action)
+    low = result.locator("[data-sg-low] li")
+    assert [item.get_attribute("data-statement") for item in low.all()] == [item.statement.id for item in expected.low]
     assert page.url.endswith("#a=" + encode(quiz, list(expected.answers)))
     return result

@@ -190,7 +190,7 @@ HOSTILE_FRAGMENTS = [
     ("#a=sales-marketing.1.５５５５５５５５５５５５５５５５５５５５", "is not a share code"),
     ("#a=sales%252Dmarketing.1." + "3" * 20, "is not a share code"),
     ("#a=sales-marketing%2E1%2E" + "3" * 20 + "%7Eg%3Cb%3E", "is not a share code"),
-    ("#a=sales-marketing.1." + "3" * 20 + "~gboss", "'boss' is not a group"),
+    ("#a=sales-marketing.2." + "3" * 20 + "~gboss", "'boss' is not a group"),
     ("#a=team-sport.3.432104", "is for the quiz 'team-sport'"),
     ("#a=sales-marketing.9." + "3" * 20, "version 9"),
 ]

@@ -65,7 +65,8 @@ def expect_report(report: Locator, expected: dict[str, Any]) -> None:
         expect(row.locator("[data-team-mean]")).to_have_text(f"{dim['mean']:.2f}")
         if dim["gap"]:
             expect(row.locator("[data-gap]")).to_have_text(f"{dim['gap']['points']:.2f} ({dim['gap']['high']['title']} higher)")
-    expect(report.locator("[data-team-findings] li")).to_have_text([f["text"] for f in expected["findings"]])
+    expect(report.locator("[data-team-headline]")).to_have_text(expected["findings"][0]["text"])
+    expect(report.locator("[data-team-findings] li")).to_have_text([f["text"] for f in expected["findings"][1:]])
     total = expected["total"]
     expect(report.locator("[data-team-total]")).to_contain_text(f"Mean total {total['mean']:.2f}")
     expect(report.locator("[data-team-total]")).to_contain_text(f"spread (standard deviation) {total['spread']:.2f}")
@@ -187,7 +188,7 @@ def test_pasted_text_with_a_bad_line_and_no_report_at_all(page: Page, server: Si
     page.goto(server.url + "team/")
     good = encode(QUIZ, vector_for_total(50), "sales")
     report = make_report(page, f"{good}\n<script>alert(1)</script>\n")
-    expect(report.locator("[data-team-skipped] li")).to_have_text(["line 2: this is not a share code from this site; it should look like " + QUIZ.id + ".1." + "5" * 20])
+    expect(report.locator("[data-team-skipped] li")).to_have_text(["line 2: this is not a share code from this site; it should look like " + QUIZ.id + f".{QUIZ.version}." + "5" * 20])
     page.locator("[data-sg-team-text]").fill("nothing useful")
     page.locator("[data-sg-team-submit]").click()
     message = page.locator("[data-sg-message]")
@@ -216,3 +217,20 @@ def test_engine_failure_shows_a_notice_and_keeps_the_pasted_text(page: Page, ser
     expect(page.locator("[data-sg-message]")).to_contain_text("The report engine is not available")
     expect(page.locator("[data-sg-team-text]")).to_have_value(text)
     expect(page.locator("[data-team-report]")).to_have_count(0)
+
+
+def test_the_headline_comes_first_with_each_functions_stage(page: Page, server: SiteServer) -> None:
+    """Hand-checked: Sales at 40 and 60 (mean 50, Defined), Marketing at 80 and 100 (mean 90, Integrated)."""
+    people = [(vector_for_total(40), "sales"), (vector_for_total(60), "sales"), (vector_for_total(80), "marketing"), (vector_for_total(100), "marketing")]
+    text = "\n".join(encode(QUIZ, answers, group) for answers, group in people)
+    page.goto(server.url + "team/")
+    report = make_report(page, text)
+    headline = report.locator("[data-team-headline]")
+    expect(headline).to_have_text("Sales places the relationship at Defined (mean 50); Marketing at Integrated (mean 90).")
+    first = report.locator("h3").first
+    expect(first).to_have_text("Headline")
+    rows = report.locator("[data-team-headline-table] tbody tr")
+    expect(rows.nth(0)).to_have_attribute("data-stage", "defined")
+    expect(rows.nth(1)).to_have_attribute("data-stage", "integrated")
+    assert [c.inner_text() for c in rows.nth(0).locator("[data-stage-count]").all()] == ["0", "1", "1", "0"]
+    assert [c.inner_text() for c in rows.nth(1).locator("[data-stage-count]").all()] == ["0", "0", "0", "2"]

@@ -7,6 +7,10 @@
   const { start: engineStart, request: engineRequest, watch: engineWatch, state: engineState } = window.stageguide.engine;
   const { h, hashPart, mountEach } = window.stageguide.ui;
   const shareCodeFromHash = (hash) => hashPart(hash, "a");
+  // "I can't judge this": the form's radio value, and null in answers, storage and requests.
+  const UNSURE = "unsure";
+  const answerFromInput = (value) => (value === UNSURE ? null : Number(value));
+  const inputValueFor = (answer) => (answer === null ? UNSURE : String(answer));
 
   // --------------------------------------------------------------- storage
   // Answers are kept in localStorage as the visitor goes. Anything unreadable, from
@@ -41,6 +45,7 @@
     for (const id of quiz.statements) {
       const value = saved.answers[id];
       if (Number.isInteger(value) && quiz.scale.includes(value)) answers[id] = value;
+      else if (value === null && quiz.unsure) answers[id] = null;
     }
     const group = quiz.groups.includes(saved.group) ? saved.group : null;
     const name = typeof saved.name === "string" ? saved.name.slice(0, 40) : "";
@@ -193,7 +198,7 @@
       const answers = {};
       for (const id of quiz.statements) {
         const checked = form.querySelector(`input[name="${CSS.escape(id)}"]:checked`);
-        if (checked) answers[id] = Number(checked.value);
+        if (checked) answers[id] = answerFromInput(checked.value);
       }
       const group = form.querySelector('input[name="sg-group"]:checked');
       const name = form.querySelector('input[name="sg-name"]');
@@ -203,7 +208,7 @@
     function fillForm({ answers, group, name }) {
       for (const input of form.querySelectorAll('input[type="radio"]')) input.checked = false;
       for (const [id, value] of Object.entries(answers)) {
-        const input = form.querySelector(`input[name="${CSS.escape(id)}"][value="${value}"]`);
+        const input = form.querySelector(`input[name="${CSS.escape(id)}"][value="${inputValueFor(value)}"]`);
         if (input) input.checked = true;
       }
       if (group) {
@@ -218,12 +223,15 @@
     function update() {
       const { answers } = readForm();
       const count = Object.keys(answers).length;
-      const total = Object.values(answers).reduce((a, b) => a + b, 0);
+      const judged = Object.values(answers).filter((value) => value !== null);
+      const total = judged.reduce((a, b) => a + b, 0);
+      const unjudged = count - judged.length;
+      const notJudged = unjudged ? `, ${unjudged} not judged` : "";
       progress.textContent = `${count} of ${quiz.statements.length} answered`;
       sum.textContent =
         count === quiz.statements.length
-          ? `Your answers add up to ${total}. Find that total in the table below.`
-          : `Your answers so far add up to ${total} (${count} of ${quiz.statements.length} answered).`;
+          ? `Your answers add up to ${total}${notJudged ? ` (${unjudged} not judged: see the note under the table)` : ""}. Find that total in the table below.`
+          : `Your answers so far add up to ${total} (${count} of ${quiz.statements.length} answered${notJudged}).`;
       for (const fieldset of form.querySelectorAll("fieldset[data-statement]")) {
         if (fieldset.dataset.statement in answers) {
           fieldset.classList.remove("sg-missing");
@@ -398,6 +406,7 @@
       if (!button) return;
       if (button.dataset.sgAction === "print") window.print();
       if (button.dataset.sgAction === "copy") copyLink(button);
+      if (button.dataset.sgAction === "share") shareLink(button);
     });
     listen(window, "hashchange", onHashChange);
 
@@ -435,14 +444,96 @@
     note.textContent = copied ? "Link copied." : "Select the link and copy it.";
   }
 
+  // The browser's own share sheet (Web Share API), offered only where it exists.
+  function canShareNatively(url) {
+    if (typeof navigator.share !== "function") return false;
+    try {
+      return typeof navigator.canShare !== "function" || navigator.canShare({ url });
+    } catch {
+      return false;
+    }
+  }
+
+  async function shareLink(button) {
+    const box = button.closest(".sg-share");
+    const note = box.querySelector("[data-sg-copied]");
+    try {
+      await navigator.share({ title: document.title, text: button.dataset.sgShareText, url: box.querySelector("input").value });
+      note.textContent = "";
+    } catch (error) {
+      // AbortError: the visitor closed the sheet, which needs no message.
+      if (error && error.name !== "AbortError") note.textContent = "Sharing did not work here; copy the link instead.";
+    }
+  }
+
   // --------------------------------------------------------------- result
   function renderResult(result, url, settings) {
     const stage = result.stage;
+    const stageUrl = (page) => settings.pages[page];
+    const attrs = { class: "sg-result__body", "data-quiz-result": "", "data-stage": stage ? stage.id : "", "data-total": result.total ?? "" };
+    if (result.estimated) attrs["data-estimated"] = "";
+    if (!stage) {
+      return h(
+        "div",
+        attrs,
+        h("p", { class: "sg-result__eyebrow" }, "Your result"),
+        h("h2", { class: "sg-result__title" }, "No stage this time"),
+        h("p", { class: "sg-result__summary", "data-sg-no-stage": "" }, result.no_stage_reason),
+        h("h3", {}, "By dimension"),
+        renderDimensions(result),
+        renderLowAnswers(result, null, stageUrl),
+        renderShare(url, "My answers to the quiz"),
+      );
+    }
     const next = result.next_stage;
+    const reading = [h("a", { href: stageUrl(stage.page) }, `Read about the ${stage.title} stage`)];
+    if (next) reading.push(" · ", h("a", { href: stageUrl(next.page) }, `What ${next.title} looks like`));
+    const focus = result.advice.dimensions.map((d) =>
+      h("div", { class: "sg-focus" }, h("h4", {}, `${d.title} (${d.percent} / 100)`), h("ul", {}, d.advice.map((a) => h("li", {}, a)))),
+    );
+    return h(
+      "div",
+      attrs,
+      h("p", { class: "sg-result__eyebrow" }, "Your result"),
+      h("h2", { class: "sg-result__title" }, `Stage: ${stage.title}`),
+      h("p", { class: "sg-result__summary" }, stage.summary),
+      renderTotal(result),
+      renderBands(result),
+      h("h3", {}, "By dimension"),
+      renderDimensions(result),
+      h("h3", {}, next ? `To move towards ${next.title}` : `To stay ${stage.title}`),
+      h("ul", { class: "sg-advice" }, result.advice.stage.map((a) => h("li", {}, a))),
+      focus.length ? [h("h3", {}, "Where to start"), ...focus] : null,
+      renderLowAnswers(result, stage, stageUrl),
+      h("p", { class: "sg-result__reading" }, reading),
+      renderShare(url, `My organisation came out at the ${stage.title} stage.`),
+    );
+  }
+
+  function renderTotal(result) {
+    const { stage, next_stage: next } = result;
+    const estimate = result.estimated
+      ? h(
+          "span",
+          { class: "sg-result__estimate", "data-sg-estimate": "" },
+          ` This is an estimate: ${result.unjudged} of ${result.judged + result.unjudged} statements were not judged, so the total scales up your ${result.judged} judged answers.`,
+        )
+      : null;
+    return h(
+      "p",
+      { class: "sg-result__total" },
+      h("strong", {}, result.estimated ? `about ${result.total}` : String(result.total)),
+      ` out of ${result.highest_total} (the ${stage.title} band is ${stage.band.min}–${stage.band.max}). `,
+      next
+        ? `${result.points_to_next} more point${result.points_to_next === 1 ? "" : "s"} would reach ${next.title}.`
+        : "This is the most mature stage.",
+      estimate,
+    );
+  }
+
+  function renderBands(result) {
     const span = result.highest_total - result.lowest_total;
     const position = span ? ((result.total - result.lowest_total) / span) * 100 : 100;
-    const stageUrl = (page) => settings.pages[page];
-
     const bands = h(
       "div",
       {
@@ -454,7 +545,7 @@
       result.stages.map((s) => {
         const band = h(
           "div",
-          { class: `sg-band${s.id === stage.id ? " sg-band--current" : ""}` },
+          { class: `sg-band${s.id === result.stage.id ? " sg-band--current" : ""}` },
           h("span", { class: "sg-band__title" }, s.title),
           h("span", { class: "sg-band__range" }, `${s.band.min}–${s.band.max}`),
         );
@@ -465,64 +556,64 @@
     const marker = h("div", { class: "sg-bands__marker", "aria-hidden": "true" }, h("span", {}, String(result.total)));
     marker.style.left = `${position}%`;
     bands.append(marker);
+    return bands;
+  }
 
-    const dims = h(
+  function renderDimensions(result) {
+    return h(
       "ul",
       { class: "sg-dims" },
       result.dimensions.map((d) => {
         const fill = h("span", { class: "sg-dim__fill" });
-        fill.style.width = `${d.percent}%`;
+        fill.style.width = `${d.percent ?? 0}%`;
+        const figure =
+          d.percent === null
+            ? h("span", { class: "sg-dim__figure" }, "not judged")
+            : h("span", { class: "sg-dim__figure" }, `${d.percent} / 100`, h("small", {}, ` (average ${d.mean.toFixed(1)})`));
         return h(
           "li",
           { class: "sg-dim", "data-dimension": d.id },
           h("span", { class: "sg-dim__title" }, d.title),
           h("span", { class: "sg-dim__bar", "aria-hidden": "true" }, fill),
-          h("span", { class: "sg-dim__figure" }, `${d.percent} / 100`, h("small", {}, ` (average ${d.mean.toFixed(1)})`)),
+          figure,
         );
       }),
     );
+  }
 
-    const focus = result.advice.dimensions.map((d) =>
-      h("div", { class: "sg-focus" }, h("h4", {}, `${d.title} (${d.percent} / 100)`), h("ul", {}, d.advice.map((a) => h("li", {}, a)))),
+  // The statements answered lowest, with the answer given and why each one matters:
+  // the `why` lines live here, after answering, never inside the form.
+  function renderLowAnswers(result, stage, stageUrl) {
+    if (!result.low.length) return null;
+    const items = result.low.map((item) =>
+      h(
+        "li",
+        { class: "sg-low__item", "data-statement": item.id },
+        h("span", { class: "sg-low__text" }, `${item.number}. ${item.text}`),
+        h("span", { class: "sg-low__answer" }, ` You answered ${item.answer} (${item.label}).`),
+        item.why ? h("span", { class: "sg-why" }, ` ${item.why}`) : null,
+      ),
     );
+    const help = stage
+      ? h("p", {}, h("a", { href: `${stageUrl(stage.page)}` }, `How organisations move on from ${stage.title}`), " explains what to change first.")
+      : null;
+    return [h("h3", {}, "What pulled your score down"), h("ul", { class: "sg-low", "data-sg-low": "" }, items), help];
+  }
 
-    const reading = [h("a", { href: stageUrl(stage.page) }, `Read about the ${stage.title} stage`)];
-    if (next) reading.push(" · ", h("a", { href: stageUrl(next.page) }, `What ${next.title} looks like`));
-
+  function renderShare(url, shareText) {
+    const buttons = [h("button", { type: "button", class: "md-button", "data-sg-action": "copy" }, "Copy link")];
+    if (canShareNatively(url)) {
+      buttons.push(h("button", { type: "button", class: "md-button", "data-sg-action": "share", "data-sg-share-text": shareText }, "Share…"));
+    }
+    buttons.push(
+      h("button", { type: "button", class: "md-button", "data-sg-action": "print" }, "Print"),
+      h("span", { class: "sg-share__copied", "data-sg-copied": "", role: "status" }),
+    );
     return h(
       "div",
-      { class: "sg-result__body", "data-quiz-result": "", "data-stage": stage.id, "data-total": result.total },
-      h("p", { class: "sg-result__eyebrow" }, "Your result"),
-      h("h2", { class: "sg-result__title" }, `Stage: ${stage.title}`),
-      h("p", { class: "sg-result__summary" }, stage.summary),
-      h(
-        "p",
-        { class: "sg-result__total" },
-        h("strong", {}, String(result.total)),
-        ` out of ${result.highest_total} (the ${stage.title} band is ${stage.band.min}–${stage.band.max}). `,
-        next
-          ? `${result.points_to_next} more point${result.points_to_next === 1 ? "" : "s"} would reach ${next.title}.`
-          : "This is the most mature stage.",
-      ),
-      bands,
-      h("h3", {}, "By dimension"),
-      dims,
-      h("h3", {}, next ? `To move towards ${next.title}` : `To stay ${stage.title}`),
-      h("ul", { class: "sg-advice" }, result.advice.stage.map((a) => h("li", {}, a))),
-      focus.length ? [h("h3", {}, "Where to start"), ...focus] : null,
-      h("p", { class: "sg-result__reading" }, reading),
-      h(
-        "div",
-        { class: "sg-share" },
-        h("label", { class: "sg-share__label" }, "Share link (it holds your answers after the #)", h("input", { type: "text", readonly: true, value: url })),
-        h(
-          "div",
-          { class: "sg-share__buttons" },
-          h("button", { type: "button", class: "md-button", "data-sg-action": "copy" }, "Copy link"),
-          h("button", { type: "button", class: "md-button", "data-sg-action": "print" }, "Print"),
-          h("span", { class: "sg-share__copied", "data-sg-copied": "", role: "status" }),
-        ),
-      ),
+      { class: "sg-share" },
+      h("label", { class: "sg-share__label" }, "Share link (it holds your answers after the #)", h("input", { type: "text", readonly: true, value: url })),
+      h("div", { class: "sg-share__buttons" }, buttons),
     );
   }
 

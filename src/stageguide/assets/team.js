@@ -53,7 +53,7 @@
     return element;
   }
 
-  const fixed = (value) => Number(value).toFixed(2);
+  const fixed = (value) => (value === null || value === undefined ? "–" : Number(value).toFixed(2));
   const plural = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
   const groupKey = (id) => id ?? "";
 
@@ -330,6 +330,7 @@
       const stacks = new Map();
       for (const person of byGroup) {
         const value = person.dimensions[index];
+        if (value === null) continue; // judged none of this dimension's statements
         const bucket = Math.round(x(value) / dot);
         if (!stacks.has(bucket)) stacks.set(bucket, []);
         stacks.get(bucket).push({ person, value });
@@ -353,6 +354,7 @@
         dots.append(fragment);
       });
       for (const group of dimension.groups) {
+        if (group.mean === null) continue;
         const style = styleFor(settings, group.id);
         const at = x(group.mean);
         const mean = svg("g", { class: "sg-chart__mean", "data-group": groupKey(group.id) });
@@ -399,6 +401,33 @@
     return gap.points ? `${fixed(gap.points)} (${gap.high.title} higher)` : "0.00";
   }
 
+  // The first finding: each function's mean total and its stage side by side, and how
+  // many of its people fall in each stage.
+  function renderHeadline(report) {
+    const rows = report.headline.groups;
+    const unplaced = rows.some((row) => row.unplaced);
+    return [
+      h("h3", {}, "Headline"),
+      h("p", { class: "sg-team__headline", "data-team-headline": "", "data-kind": "headline" }, report.headline.text),
+      table(
+        "Each group's mean total, the stage it falls in, and how many of its people are in each stage",
+        ["Group", "Mean total", "Stage", ...report.stages.map((s) => s.title), ...(unplaced ? ["No stage"] : [])],
+        rows.map((row) =>
+          h(
+            "tr",
+            { "data-group": groupKey(row.id), "data-mean": row.mean ?? "", "data-stage": row.stage ? row.stage.id : "" },
+            h("th", { scope: "row" }, `${row.title} (${row.count})`),
+            h("td", {}, fixed(row.mean)),
+            h("td", {}, row.stage ? row.stage.title : "none"),
+            row.stages.map((s) => h("td", { "data-stage-count": s.id }, String(s.count))),
+            unplaced ? h("td", {}, String(row.unplaced)) : null,
+          ),
+        ),
+        { "data-team-headline-table": "" },
+      ),
+    ];
+  }
+
   // The report's body, and the steps that complete it (see ROWS_PER_STEP).
   function renderReport(report, url, settings) {
     const steps = [];
@@ -433,15 +462,22 @@
       sections.push(h("p", { class: "sg-help", "data-team-ignored": "" }, `Ignored columns: ${report.ignored_columns.join(", ")}.`));
     }
 
-    sections.push(h("h3", {}, "What stands out"), h("ul", { class: "sg-team__findings", "data-team-findings": "" }, report.findings.map((f) => h("li", { "data-kind": f.kind }, f.text))));
+    sections.push(...renderHeadline(report));
+    const findings = report.findings.filter((f) => f.kind !== "headline");
+    sections.push(h("h3", {}, "What stands out"), h("ul", { class: "sg-team__findings", "data-team-findings": "" }, findings.map((f) => h("li", { "data-kind": f.kind }, f.text))));
 
     sections.push(
       h("h3", {}, "Totals and stages"),
-      h(
-        "p",
-        { class: "sg-team__totals", "data-team-total": "", "data-mean": total.mean, "data-spread": total.spread },
-        `Mean total ${fixed(total.mean)} out of ${report.highest_total}; range ${total.min}–${total.max} (${plural(total.range, "point")}); spread (standard deviation) ${fixed(total.spread)}.`,
-      ),
+      total
+        ? h(
+            "p",
+            { class: "sg-team__totals", "data-team-total": "", "data-mean": total.mean, "data-spread": total.spread },
+            `Mean total ${fixed(total.mean)} out of ${report.highest_total}; range ${total.min}–${total.max} (${plural(total.range, "point")}); spread (standard deviation) ${fixed(total.spread)}.`,
+          )
+        : h("p", { class: "sg-team__totals", "data-team-total": "" }, "Nobody judged enough statements to have a total."),
+      report.unplaced
+        ? h("p", { class: "sg-help", "data-team-unplaced": report.unplaced }, `${plural(report.unplaced, "respondent")} marked too many statements as not judged to be placed in a stage.`)
+        : null,
       table(
         "Respondents in each stage",
         ["Stage", "Totals", "Respondents"],
@@ -538,8 +574,8 @@
           h("td", {}, String(r.number)),
           h("th", { scope: "row" }, r.label),
           h("td", {}, titles.get(groupKey(r.group))),
-          h("td", { "data-total": r.total }, String(r.total)),
-          h("td", { "data-stage": r.stage.id }, r.stage.title),
+          h("td", { "data-total": r.total ?? "" }, r.total === null ? "–" : r.estimated ? `about ${r.total}` : String(r.total)),
+          h("td", { "data-stage": r.stage ? r.stage.id : "" }, r.stage ? r.stage.title : `none (${r.unjudged} not judged)`),
           r.dimensions.map((value) => h("td", {}, fixed(value))),
         );
       const respondents = table(

@@ -7,7 +7,8 @@ Whole-input problems (too large, no usable header, nothing readable) raise `Answ
 CSV rules: a header row, then one row per respondent. A column belongs to a statement
 when its header is the statement's id or its text (case and spacing ignored; a leading
 number such as ``7.`` and a survey tool's ``Question [statement]`` wrapping are allowed).
-Answers are numbers on the scale or the scale's labels. Optional name and group columns
+Answers are numbers on the scale or the scale's labels; where the quiz offers "I can't
+judge this", its label, ``x``, ``?`` or ``n/a`` mark an unjudged statement. Optional name and group columns
 are recognised by their header; every other column is ignored and listed as ignored.
 """
 
@@ -36,7 +37,7 @@ FORMATS = ("auto", "csv", "codes")
 
 @dataclass(frozen=True)
 class Respondent:
-    answers: tuple[int, ...]
+    answers: tuple[int | None, ...]  # None: "I can't judge this"
     group: str | None
     name: str | None
     where: str  # "row 4" or "line 2": where the facilitator can find them in the input
@@ -264,8 +265,11 @@ def _respondent(quiz: Quiz, layout: _Layout, row: list[str], where: str) -> Resp
     extra = [index for index in range(layout.width, len(row)) if row[index].strip()]
     if extra:
         problems.append(f"it has {len(row)} cells but the header has {layout.width}; check for a stray separator or quote")
-    answers: list[int] = []
+    answers: list[int | None] = []
     for column in layout.statements:
+        if _unjudged(quiz, cell(column)):
+            answers.append(None)
+            continue
         value = _answer(quiz, cell(column))
         if value is None:
             problems.append(f"{column.label}: {_describe(cell(column))}; expected {_expected(quiz)}")
@@ -309,6 +313,17 @@ def _answer(quiz: Quiz, text: str) -> int | None:
     return None
 
 
+UNJUDGED_CELLS = frozenset({"x", "?", "can't judge", "cannot judge", "can't judge this", "don't know", "n/a"})
+
+
+def _unjudged(quiz: Quiz, text: str) -> bool:
+    """A cell meaning "I can't judge this" (the quiz's own label, x, ?, n/a…), in quizzes that offer it."""
+    if quiz.unsure is None:
+        return False
+    key = _normal(text).replace("\u2019", "'")
+    return key in UNJUDGED_CELLS or key == _normal(quiz.unsure.label).replace("\u2019", "'")
+
+
 def _group(quiz: Quiz, text: str) -> str | None:
     key = _normal(text)
     for group in quiz.groups:
@@ -326,7 +341,8 @@ def _describe(text: str) -> str:
 
 def _expected(quiz: Quiz) -> str:
     labels = ", ".join(point.label for point in quiz.scale)
-    return f"a number from {quiz.scale_min} to {quiz.scale_max} or one of: {labels}"
+    unsure = f", or x / {quiz.unsure.label!r} for a statement the person could not judge" if quiz.unsure else ""
+    return f"a number from {quiz.scale_min} to {quiz.scale_max} or one of: {labels}{unsure}"
 
 
 # -- shared --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import Problem, QuizError
-from .spec import QUIZ, Integer, ListOf, Node, Record, Text
+from .spec import DEFAULT_MAX_UNJUDGED, QUIZ, Integer, ListOf, MapOf, Node, Record, Text
 
 LineLookup = Callable[[str], "int | None"]
 
@@ -31,11 +31,27 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Unsure:
+    """The optional "I can't judge this" answer: its label and how much of it still gives a stage."""
+
+    label: str
+    max_share: int = DEFAULT_MAX_UNJUDGED
+
+    def allowed(self, statements: int) -> int:
+        """How many statements may go unjudged while the total still places a stage (rounded down)."""
+        return statements * self.max_share // 100
+
+
+@dataclass(frozen=True)
 class Dimension:
     id: str
     title: str
     description: str
-    advice: tuple[str, ...]
+    advice: tuple[tuple[str, tuple[str, ...]], ...]  # (stage id, actions) in the file's order
+
+    def advice_at(self, stage_id: str) -> tuple[str, ...]:
+        """The next steps on this dimension for a respondent at this stage (none if the file gives none)."""
+        return next((actions for key, actions in self.advice if key == stage_id), ())
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,7 @@ class Quiz:
     title: str
     intro: str
     scale: tuple[ScalePoint, ...]
+    unsure: Unsure | None
     groups: tuple[Group, ...]
     dimensions: tuple[Dimension, ...]
     statements: tuple[Statement, ...]
@@ -115,10 +132,17 @@ class Quiz:
             "intro": self.intro,
             "scale": [{"value": p.value, "label": p.label} for p in self.scale],
         }
+        if self.unsure is not None:
+            data["unsure"] = {"label": self.unsure.label, "max_share": self.unsure.max_share}
         if self.groups:
             data["groups"] = [{"id": g.id, "title": g.title} for g in self.groups]
         data["dimensions"] = [
-            {"id": d.id, "title": d.title, "description": d.description, "advice": list(d.advice)}
+            {
+                "id": d.id,
+                "title": d.title,
+                "description": d.description,
+                "advice": {stage: list(actions) for stage, actions in d.advice},
+            }
             for d in self.dimensions
         ]
         data["statements"] = [
@@ -212,6 +236,18 @@ def _check_node(node: Node, value: object, path: str, report: Callable[[str, str
         for index, item in enumerate(value):
             _check_node(node.item, item, f"{path}[{index}]", report)
         return
+    if isinstance(node, MapOf):
+        if not isinstance(value, Mapping):
+            report(path, f"expected a mapping of ids to values ({node.doc.split(':')[0].lower()}), found {_type_name(value)}")
+            return
+        if not value:
+            report(path, "expected at least one entry, found an empty mapping")
+        for key, item in value.items():
+            if not isinstance(key, str) or not _matches(node.key_pattern, key):
+                report(_join(path, str(key)), f"{str(key)!r} is not a valid id: lowercase letters, digits and dashes")
+            else:
+                _check_node(node.value, item, _join(path, key), report)
+        return
     _check_record(node, value, path, report)
 
 
@@ -273,6 +309,8 @@ def _check_meaning(data: Mapping[str, Any], broken: set[str], report: Callable[[
 
     if sound("statements", "stages"):
         _check_bands(data, values, report)
+    if sound("dimensions", "stages"):
+        _check_stage_advice(data, report)
     if not sound("dimensions", "statements"):
         return
     dimension_ids = [dim["id"] for dim in data["dimensions"]]
@@ -319,6 +357,41 @@ def _check_bands(data: Mapping[str, Any], values: list[int], report: Callable[[s
             report(where, f"{last} is above the highest possible total; expected {highest} ({count} statements x {max(values)})")
 
 
+def _check_stage_advice(data: Mapping[str, Any], report: Callable[[str, str], None]) -> None:
+    """Dimension advice names real stages, covers every stage that has a next step, and never repeats.
+
+    A result shows the stage's actions beside those of its weakest dimensions at that
+    stage, so an action given twice for one stage could appear twice on one result.
+    """
+    stages = [stage["id"] for stage in data["stages"]]
+    seen: dict[tuple[str, str], str] = {}
+    for index, stage in enumerate(data["stages"]):
+        for number, action in enumerate(stage["advice"]):
+            seen.setdefault((stage["id"], _normal_action(action)), f"stages[{index}].advice[{number}]")
+    for index, dim in enumerate(data["dimensions"]):
+        path = f"dimensions[{index}].advice"
+        advice = dim["advice"]
+        for key in advice:
+            if key not in stages:
+                report(f"{path}.{key}", f"{key!r} is not a stage; expected one of: {', '.join(stages)}")
+        for stage in stages[:-1]:
+            if stage not in advice:
+                report(
+                    f"{path}.{stage}",
+                    f"no advice for stage {stage!r}; every stage before the last needs the next steps for this dimension",
+                )
+        for stage, actions in advice.items():
+            for number, action in enumerate(actions):
+                where = f"{path}.{stage}[{number}]"
+                first = seen.setdefault((stage, _normal_action(action)), where)
+                if first != where:
+                    report(where, f"the same action is already given for stage {stage!r} at {first}; a result would show it twice")
+
+
+def _normal_action(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip(".")
+
+
 def _totals(low: int, high: int) -> str:
     return f"total {low}" if low == high else f"totals {low}-{high}"
 
@@ -330,9 +403,16 @@ def _build(data: Mapping[str, Any]) -> Quiz:
         title=data["title"],
         intro=data["intro"],
         scale=tuple(ScalePoint(p["value"], p["label"]) for p in data["scale"]),
+        unsure=_unsure(data.get("unsure")),
         groups=tuple(Group(g["id"], g["title"]) for g in data.get("groups", [])),
         dimensions=tuple(
-            Dimension(d["id"], d["title"], d["description"], tuple(d["advice"])) for d in data["dimensions"]
+            Dimension(
+                d["id"],
+                d["title"],
+                d["description"],
+                tuple((stage, tuple(actions)) for stage, actions in d["advice"].items()),
+            )
+            for d in data["dimensions"]
         ),
         statements=tuple(
             Statement(s["id"], s["dimension"], s["text"], s.get("why")) for s in data["statements"]
@@ -344,3 +424,9 @@ def _build(data: Mapping[str, Any]) -> Quiz:
             for s in data["stages"]
         ),
     )
+
+
+def _unsure(data: Mapping[str, Any] | None) -> Unsure | None:
+    if data is None:
+        return None
+    return Unsure(data["label"], data.get("max_share", DEFAULT_MAX_UNJUDGED))

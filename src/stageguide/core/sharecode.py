@@ -1,8 +1,10 @@
 """Share codes: a set of answers as short, URL-safe text.
 
 Format: ``<quiz id>.<version>.<answers>`` where each answer is one base-36
-character, optionally followed by ``~g<group id>`` and ``~n<name>`` (the name
-as unpadded base64url of its UTF-8 bytes). Example: ``sales-marketing.1.4433...~gsales``.
+character, or ``_`` for "I can't judge this" (only in quizzes that offer it), optionally
+followed by ``~g<group id>`` and ``~n<name>`` (the name as unpadded base64url of its
+UTF-8 bytes). Example: ``sales-marketing.2.44_3...~gsales``. Codes without ``_`` read
+exactly as before the option existed.
 The quiz id and version travel in the code so that a code made for another
 quiz, or for an older wording of this one, is refused instead of mis-scored.
 """
@@ -22,14 +24,15 @@ from .model import Quiz
 from .scoring import check_answers
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+UNJUDGED = "_"  # URL-safe, and not a base-36 digit
 MAX_CODE_LENGTH = 2000
 MAX_NAME_LENGTH = 40
-_CODE = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9]{1,9})\.([0-9a-z]*)((?:~[a-z][A-Za-z0-9_-]*)*)")
+_CODE = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9]{1,9})\.([0-9a-z_]*)((?:~[a-z][A-Za-z0-9_-]*)*)")
 
 
 @dataclass(frozen=True)
 class Share:
-    answers: tuple[int, ...]
+    answers: tuple[int | None, ...]
     group: str | None = None
     name: str | None = None
 
@@ -40,7 +43,7 @@ class Share:
 def encode(quiz: Quiz, answers: object, group: str | None = None, name: str | None = None) -> str:
     """Make the share code for a complete set of answers."""
     values = check_answers(quiz, answers)
-    code = f"{quiz.id}.{quiz.version}." + "".join(DIGITS[v] for v in values)
+    code = f"{quiz.id}.{quiz.version}." + "".join(UNJUDGED if v is None else DIGITS[v] for v in values)
     if group:
         _check_group(quiz, group)
         code += f"~g{group}"
@@ -106,7 +109,12 @@ def decode(quiz: Quiz, text: str) -> Share:
         )
     if len(digits) != len(quiz.statements):
         raise AnswerError(f"this share code holds {len(digits)} answers, but the quiz has {len(quiz.statements)} statements")
-    answers = tuple(DIGITS.index(ch) for ch in digits)
+    if UNJUDGED in digits and quiz.unsure is None:
+        number = digits.index(UNJUDGED) + 1
+        raise AnswerError(
+            f"this share code marks statement {number} as not judged, but this quiz has no \"can't judge\" option"
+        )
+    answers = tuple(None if ch == UNJUDGED else DIGITS.index(ch) for ch in digits)
     check_answers(quiz, answers)
     group = name = None
     keys: set[str] = set()

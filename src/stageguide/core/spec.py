@@ -38,6 +38,15 @@ class ListOf:
 
 
 @dataclass(frozen=True)
+class MapOf:
+    """A mapping whose keys are ids chosen by the author (e.g. stage ids) and whose values share one shape."""
+
+    doc: str
+    value: "Node"
+    key_pattern: str = ID_PATTERN
+
+
+@dataclass(frozen=True)
 class Key:
     node: "Node"
     required: bool = True
@@ -49,9 +58,33 @@ class Record:
     keys: dict[str, Key] = field(default_factory=dict)
 
 
-Node = Union[Text, Integer, ListOf, Record]
+Node = Union[Text, Integer, ListOf, MapOf, Record]
 
 ADVICE = ListOf("Concrete actions, one per item.", Text("One action."), min_items=1, max_items=6)
+DEFAULT_MAX_UNJUDGED = 25  # percent of statements that may go unjudged and still give a stage
+
+STAGE_ADVICE = MapOf(
+    "Actions for this dimension, written per stage: the key is a stage id, the value the next realistic steps "
+    "for a respondent at that stage. Every stage except the most mature needs an entry; the most mature may have one.",
+    ListOf("Concrete actions for a respondent at this stage, one per item.", Text("One action."), min_items=1, max_items=4),
+)
+
+UNSURE = Record(
+    "Offer an answer beside the scale for statements the respondent cannot judge. It adds no points: the total is "
+    "estimated from the judged statements, and with too many unjudged there is no stage.",
+    {
+        "label": Key(Text("What the answer says, e.g. 'I can't judge this'.", max_length=40)),
+        "max_share": Key(
+            Integer(
+                "Most statements, as a percentage of all of them, that may be left unjudged and still give a stage "
+                f"(default {DEFAULT_MAX_UNJUDGED}).",
+                0,
+                50,
+            ),
+            required=False,
+        ),
+    },
+)
 
 SCALE_POINT = Record(
     "One point of the answer scale.",
@@ -75,7 +108,7 @@ DIMENSION = Record(
         "id": Key(Text("Stable id, lowercase letters, digits and dashes.", ID_PATTERN, 60)),
         "title": Key(Text("Short name.", max_length=80)),
         "description": Key(Text("One line on what the dimension covers.")),
-        "advice": Key(ADVICE),
+        "advice": Key(STAGE_ADVICE),
     },
 )
 
@@ -85,7 +118,10 @@ STATEMENT = Record(
         "id": Key(Text("Stable id, lowercase letters, digits and dashes.", ID_PATTERN, 60)),
         "dimension": Key(Text("The id of the dimension this statement belongs to.", ID_PATTERN)),
         "text": Key(Text("The statement as the respondent reads it.")),
-        "why": Key(Text("Optional note on why this statement matters."), required=False),
+        "why": Key(
+            Text("Optional note on why this statement matters; shown with the result when the answer was low, never while answering."),
+            required=False,
+        ),
     },
 )
 
@@ -117,6 +153,7 @@ QUIZ = Record(
         "title": Key(Text("Title shown above the quiz.", max_length=200)),
         "intro": Key(Text("A short introduction shown above the statements.")),
         "scale": Key(ListOf("The answer scale, lowest value first.", SCALE_POINT, 2, 10)),
+        "unsure": Key(UNSURE, required=False),
         "groups": Key(ListOf("Optional groups a respondent may pick (e.g. Sales, Marketing).", GROUP, 1, 12), required=False),
         "dimensions": Key(ListOf("Themes the statements are grouped into.", DIMENSION, 1, 20)),
         "statements": Key(ListOf("The statements, in the order they are asked.", STATEMENT, 1, 200)),
@@ -153,6 +190,14 @@ def _schema(node: Node) -> dict[str, Any]:
         if node.maximum is not None:
             out["maximum"] = node.maximum
         return out
+    if isinstance(node, MapOf):
+        return {
+            "type": "object",
+            "description": node.doc,
+            "propertyNames": {"pattern": node.key_pattern},
+            "additionalProperties": _schema(node.value),
+            "minProperties": 1,
+        }
     if isinstance(node, ListOf):
         out = {"type": "array", "description": node.doc, "items": _schema(node.item), "minItems": node.min_items}
         if node.max_items is not None:

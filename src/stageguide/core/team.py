@@ -10,11 +10,16 @@ Shape (numbers rounded to 2 decimals)::
     quiz {id, version, title}   source "csv" | "codes"   count
     scale {min, max}   lowest_total   highest_total
     groups [{id, title, count}]          quiz groups present, then id null "No group given"
-    respondents [{number, label, name, group, where, code, total, stage {id, title}, dimensions [mean…]}]
-    total {mean, min, max, range, spread}
+    respondents [{number, label, name, group, where, code, total, estimated, unjudged, stage {id, title}, dimensions [mean…]}]
+    total {mean, min, max, range, spread} or null     unplaced (respondents with no stage)
     stages [{id, title, min, max, count}]
+    headline {groups [{id, title, count, mean, stage {id, title}, stages [{id, title, count}], unplaced}], text}
     dimensions [{id, title, mean, spread, groups [{id, title, count, mean}], gap}]
-    statements [{number, id, dimension, text, mean, spread, min, max, groups […], gap}]
+    statements [{number, id, dimension, text, mean, spread, min, max, unjudged, groups […], gap}]
+
+A respondent's total and stage are null when they left more statements unjudged than the
+quiz allows; a mean is null when nobody in that set judged the statements behind it.
+``findings`` starts with the headline.
     disagreements {between [statement…], within [statement…]}   the largest first
     findings [{kind, text}]   codes [code…]   skipped [{where, message}]   ignored_columns [label…]
 
@@ -34,7 +39,7 @@ from . import sharecode
 from .csvimport import Roster
 from .errors import AnswerError
 from .model import Quiz
-from .scoring import score
+from .scoring import Result, score
 
 NO_GROUP = "No group given"
 TOP_COUNT = 5  # statements listed under each kind of disagreement
@@ -69,23 +74,31 @@ class _Gap:
 
 @dataclass(frozen=True)
 class _Spread:
-    """Figures for one set of whole-number values per respondent, each `per` answers wide."""
+    """Figures for a set of values (whole numbers or exact fractions): mean, population variance, range."""
 
     mean: Fraction
     variance: Fraction
-    low: int
-    high: int
+    low: Fraction
+    high: Fraction
 
     @classmethod
-    def of(cls, values: Sequence[int], per: int = 1) -> _Spread:
-        count, total = len(values), sum(values)
-        squares = sum(v * v for v in values)
-        variance = Fraction(count * squares - total * total, count * count * per * per)
-        return cls(Fraction(total, count * per), variance, min(values), max(values))
+    def of(cls, values: Sequence[int | Fraction]) -> _Spread | None:
+        """None for no values: nobody judged what is being summarised."""
+        if not values:
+            return None
+        count = len(values)
+        total = sum(values, Fraction(0))
+        squares = sum((Fraction(v) * v for v in values), Fraction(0))
+        variance = (count * squares - total * total) / (count * count)
+        return cls(total / count, variance, Fraction(min(values)), Fraction(max(values)))
 
     @property
     def deviation(self) -> float:
         return math.sqrt(float(self.variance))
+
+
+def _mean_of(spread: _Spread | None) -> Fraction | None:
+    return None if spread is None else spread.mean
 
 
 def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
@@ -96,16 +109,18 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
     results = [score(quiz, person.answers) for person in people]
     groups = _groups(quiz, roster)
     functions = [group for group in groups if group.id is not None]
-    totals = [result.total for result in results]
+    totals = [result.total for result in results if result.total is not None]
     total = _Spread.of(totals)
 
     dimensions = []
     dim_gaps: list[tuple[Fraction, int, _Gap]] = []
     for index, dim in enumerate(quiz.dimensions):
         columns = [n for n, s in enumerate(quiz.statements) if s.dimension == dim.id]
-        sums = [sum(person.answers[n] for n in columns) for person in people]
-        spread = _Spread.of(sums, len(columns))
-        means = {group.id: _Spread.of([sums[m] for m in group.members], len(columns)).mean for group in groups}
+        # each person's own mean over the statements they judged in this dimension (None: judged none)
+        own = [_Spread.of([v for v in (person.answers[n] for n in columns) if v is not None]) for person in people]
+        person_means = [_mean_of(spread) for spread in own]
+        spread = _Spread.of([m for m in person_means if m is not None])
+        means = {g.id: _mean_of(_Spread.of([m for m in (person_means[i] for i in g.members) if m is not None])) for g in groups}
         gap = _gap(functions, means)
         if gap is not None:
             dim_gaps.append((gap.points, index, gap))
@@ -113,8 +128,8 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
             {
                 "id": dim.id,
                 "title": dim.title,
-                "mean": _round(spread.mean),
-                "spread": _round(spread.deviation),
+                "mean": _maybe(_mean_of(spread)),
+                "spread": None if spread is None else _round(spread.deviation),
                 "groups": _group_means(groups, means),
                 "gap": None if gap is None else gap.to_dict(),
             }
@@ -124,13 +139,14 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
     between: list[tuple[Fraction, int]] = []
     within: list[tuple[Fraction, int]] = []
     for index, statement in enumerate(quiz.statements):
-        values = [person.answers[index] for person in people]
-        spread = _Spread.of(values)
-        means = {group.id: _Spread.of([values[m] for m in group.members]).mean for group in groups}
+        answers = [person.answers[index] for person in people]
+        judged = [v for v in answers if v is not None]
+        spread = _Spread.of(judged)
+        means = {g.id: _mean_of(_Spread.of([v for v in (answers[m] for m in g.members) if v is not None])) for g in groups}
         gap = _gap(functions, means)
         if gap is not None and gap.points > 0:
             between.append((gap.points, index))
-        if spread.variance > 0:
+        if spread is not None and spread.variance > 0:
             within.append((spread.variance, index))
         statements.append(
             {
@@ -138,10 +154,11 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
                 "id": statement.id,
                 "dimension": statement.dimension,
                 "text": statement.text,
-                "mean": _round(spread.mean),
-                "spread": _round(spread.deviation),
-                "min": spread.low,
-                "max": spread.high,
+                "mean": _maybe(_mean_of(spread)),
+                "spread": None if spread is None else _round(spread.deviation),
+                "min": None if spread is None else int(spread.low),
+                "max": None if spread is None else int(spread.high),
+                "unjudged": len(answers) - len(judged),
                 "groups": _group_means(groups, means),
                 "gap": None if gap is None else gap.to_dict(),
             }
@@ -166,22 +183,28 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
                 "where": person.where,
                 "code": sharecode.encode(quiz, person.answers, person.group, person.name),
                 "total": result.total,
-                "stage": {"id": result.stage.id, "title": result.stage.title},
+                "estimated": result.estimated,
+                "unjudged": result.unjudged,
+                "stage": None if result.stage is None else {"id": result.stage.id, "title": result.stage.title},
                 "dimensions": [d.mean for d in result.dimensions],
             }
             for number, (person, result) in enumerate(zip(people, results), start=1)
         ],
-        "total": {
+        "total": None
+        if total is None
+        else {
             "mean": _round(total.mean),
-            "min": total.low,
-            "max": total.high,
-            "range": total.high - total.low,
+            "min": int(total.low),
+            "max": int(total.high),
+            "range": int(total.high - total.low),
             "spread": _round(total.deviation),
         },
+        "unplaced": len(people) - len(totals),
         "stages": [
             {"id": s.id, "title": s.title, "min": s.low, "max": s.high, "count": sum(1 for r in results if r.stage is s)}
             for s in quiz.stages
         ],
+        "headline": _headline(quiz, groups, results),
         "dimensions": dimensions,
         "statements": statements,
         "disagreements": {
@@ -197,6 +220,62 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
     return report
 
 
+def _headline(quiz: Quiz, groups: list[_Group], results: list[Result]) -> dict[str, Any]:
+    """Each group's mean total and the stage it falls in, side by side, with how many of its people sit in each stage.
+
+    The mean is exact; its stage is the band holding the mean rounded half up to a whole total
+    (so 59.5 counts as 60). Respondents without a stage (too many statements unjudged) are
+    counted apart and left out of the mean.
+    """
+    rows = []
+    for group in groups:
+        placed = [results[i] for i in group.members if results[i].total is not None]
+        mean = _mean_of(_Spread.of([r.total for r in placed if r.total is not None]))
+        stage = None if mean is None else quiz.stage_for(math.floor(mean + Fraction(1, 2)))
+        rows.append(
+            {
+                "id": group.id,
+                "title": group.title,
+                "count": len(group.members),
+                "mean": _maybe(mean),
+                "stage": None if stage is None else {"id": stage.id, "title": stage.title},
+                "stages": [{"id": s.id, "title": s.title, "count": sum(1 for r in placed if r.stage is s)} for s in quiz.stages],
+                "unplaced": len(group.members) - len(placed),
+            }
+        )
+    return {"groups": rows, "text": _headline_text(rows)}
+
+
+def _headline_text(rows: list[dict[str, Any]]) -> str:
+    placed = [row for row in rows if row["stage"] is not None]
+    if not placed:
+        return "Nobody judged enough statements to be placed in a stage."
+    if len(rows) == 1 and rows[0]["id"] is None:
+        row = rows[0]
+        return f"The team places the relationship at {row['stage']['title']} (mean {_short(row['mean'])})."
+    parts = []
+    for number, row in enumerate(placed):
+        who = "those who gave no function" if row["id"] is None else row["title"]
+        if number == 0:
+            who = who[0].upper() + who[1:]
+            parts.append(f"{who} places the relationship at {row['stage']['title']} (mean {_short(row['mean'])})")
+        else:
+            parts.append(f"{who} at {row['stage']['title']} (mean {_short(row['mean'])})")
+    text = "; ".join(parts) + "."
+    if parts and placed[0]["id"] is None:
+        text = text.replace(" places ", " place ", 1)
+    return text
+
+
+def _short(value: float) -> str:
+    """A mean as people say it: 50, not 50.0; 52.5 stays 52.5."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _maybe(value: Fraction | None) -> float | None:
+    return None if value is None else _round(value)
+
+
 def _groups(quiz: Quiz, roster: Roster) -> list[_Group]:
     """The quiz's groups that have respondents, in the quiz's order, then those who gave none."""
     members: dict[str | None, list[int]] = {}
@@ -208,20 +287,22 @@ def _groups(quiz: Quiz, roster: Roster) -> list[_Group]:
     return groups
 
 
-def _gap(functions: list[_Group], means: dict[str | None, Fraction]) -> _Gap | None:
+def _gap(functions: list[_Group], means: dict[str | None, Fraction | None]) -> _Gap | None:
     """The two groups whose means differ most; on a tie the earlier pair in the quiz's order."""
     best: _Gap | None = None
     for i, first in enumerate(functions):
         for second in functions[i + 1 :]:
             a, b = means[first.id], means[second.id]
+            if a is None or b is None:
+                continue  # nobody in one of the two judged it
             gap = _Gap(first, second, a, b) if a >= b else _Gap(second, first, b, a)
             if best is None or gap.points > best.points:
                 best = gap
     return best
 
 
-def _group_means(groups: list[_Group], means: dict[str | None, Fraction]) -> list[dict[str, Any]]:
-    return [{"id": g.id, "title": g.title, "count": len(g.members), "mean": _round(means[g.id])} for g in groups]
+def _group_means(groups: list[_Group], means: dict[str | None, Fraction | None]) -> list[dict[str, Any]]:
+    return [{"id": g.id, "title": g.title, "count": len(g.members), "mean": _maybe(means[g.id])} for g in groups]
 
 
 def _round(value: Fraction | float) -> float:
@@ -240,7 +321,7 @@ def _findings(
     between: list[tuple[Fraction, int]],
     within: list[tuple[Fraction, int]],
 ) -> list[dict[str, str]]:
-    """The three things a facilitator should say first, in plain words."""
+    """The headline (each function's mean total and stage), then the three things a facilitator should say next."""
     scale = f"on the {quiz.scale_min}–{quiz.scale_max} scale"
     found: list[dict[str, str]] = []
     if dim_gaps:
@@ -276,18 +357,22 @@ def _findings(
             f"a spread of {_one(statement['spread'])} points, so people see this differently{whatever}.",
         })
     found.append(_stage_finding(report))
-    dims = report["dimensions"]
-    weakest = min(dims, key=lambda d: d["mean"])
-    strongest = max(dims, key=lambda d: d["mean"])
-    also = f", and {strongest['title']} highest at {_one(strongest['mean'])}" if strongest is not weakest else ""
-    found.append({"kind": "weakest", "text": f"The team rates {weakest['title']} lowest, at {_one(weakest['mean'])} {scale}{also}."})
-    return found[:3]
+    dims = [d for d in report["dimensions"] if d["mean"] is not None]
+    if dims:
+        weakest = min(dims, key=lambda d: d["mean"])
+        strongest = max(dims, key=lambda d: d["mean"])
+        also = f", and {strongest['title']} highest at {_one(strongest['mean'])}" if strongest is not weakest else ""
+        found.append({"kind": "weakest", "text": f"The team rates {weakest['title']} lowest, at {_one(weakest['mean'])} {scale}{also}."})
+    return [{"kind": "headline", "text": report["headline"]["text"]}, *found[:3]]
 
 
 def _stage_finding(report: dict[str, Any]) -> dict[str, str]:
-    count, total = report["count"], report["total"]
+    count, total = report["count"] - report["unplaced"], report["total"]
     used = [s for s in report["stages"] if s["count"]]
-    if count == 1:
+    unplaced = report["unplaced"]
+    if not count:
+        text = f"No respondent judged enough statements to be placed in a stage ({unplaced} could not be placed)."
+    elif count == 1:
         text = f"The one respondent places the relationship at the {used[0]['title']} stage (total {total['min']} of {report['highest_total']})."
     elif len(used) == 1:
         text = f"All {count} respondents place the relationship at the {used[0]['title']} stage (totals {total['min']} to {total['max']})."
@@ -297,6 +382,8 @@ def _stage_finding(report: dict[str, Any]) -> dict[str, str]:
             f"Respondents place the relationship in {len(used)} different stages: {parts}. "
             f"Totals run from {total['min']} to {total['max']} (mean {_one(total['mean'])})."
         )
+    if count and unplaced:
+        text += f" {unplaced} more marked too many statements as not judged to be placed."
     return {"kind": "stages", "text": text}
 
 

@@ -236,6 +236,8 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 "statements": [s.id for s in self.quiz.statements],
                 "scale": [p.value for p in self.quiz.scale],
                 "groups": [g.id for g in self.quiz.groups],
+                "unsure": self.quiz.unsure is not None,
+                "allowed_unjudged": 0 if self.quiz.unsure is None else self.quiz.unsure.allowed(len(self.quiz.statements)),
             },
             "pages": pages,
             "stages": [{"id": s.id, "title": s.title, "min": s.low, "max": s.high, "url": pages[s.page]} for s in self.quiz.stages],
