@@ -2,7 +2,7 @@
 
 Build 1 is served and visited twice (service worker and interpreter snapshot stored);
 then the served folder is replaced, on the same origin, by build 2, whose quiz is
-version 2 with a reworded statement and a moved band, and whose scoring core is a
+the next version with a reworded statement and a moved band, and whose scoring core is a
 patched copy that marks its replies. The next visits must be scored by build 2's core
 with build 2's quiz, first from the network and then from build 2's own snapshot.
 """
@@ -27,6 +27,7 @@ from .test_offline import _poll, _wait_until_cached
 
 MARKER = "second build"
 WHEEL = f"stageguide-{stageguide.__version__}-cp314-none-any.whl"
+NEXT = QUIZ.version + 1  # build 2's quiz version
 REWORDED = "Our sales forecasts hold up, quarter after quarter (reworded for the second build)."
 
 
@@ -44,16 +45,16 @@ def _patched_project(folder: Path) -> Path:
 
 
 def _second_quiz() -> str:
-    """Version 2: statement 1 reworded, and a total of 60 moves from Aligned down to Defined."""
+    """The next version: statement 1 reworded, and a total of 60 moves from Aligned down to Defined."""
     text = (REPO / "quiz" / "sales-marketing.yml").read_text(encoding="utf-8")
     first = QUIZ.statements[0].text
     changed = (
-        text.replace("version: 1", "version: 2", 1)
+        text.replace(f"version: {QUIZ.version}\n", f"version: {NEXT}\n", 1)
         .replace(first, REWORDED, 1)
         .replace("band: {min: 40, max: 59}", "band: {min: 40, max: 60}", 1)
         .replace("band: {min: 60, max: 79}", "band: {min: 61, max: 79}", 1)
     )
-    assert changed.count(REWORDED) == 1 and "version: 2" in changed and "max: 60}" in changed
+    assert changed.count(REWORDED) == 1 and f"version: {NEXT}\n" in changed and "max: 60}" in changed
     return changed
 
 
@@ -130,7 +131,7 @@ def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) 
         assert _core_reply(third)["core"] == MARKER
         answer(third, vector_for_total(60))
         expect(submit(third)).to_have_attribute("data-stage", "defined")
-        assert "#a=sales-marketing.2." in third.url
+        assert f"#a={QUIZ.id}.{NEXT}." in third.url
         shared = third.url
         new_cache = _poll(
             third,
