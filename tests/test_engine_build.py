@@ -129,7 +129,8 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
 
     lines.clear()
     again = _build(repo, lines)
-    assert not again.rebuilt and again == EngineBuild(first.wheel, first.quizzes, first.sizes, rebuilt=False, stdlib_trace=first.stdlib_trace)
+    assert not again.rebuilt and again == EngineBuild(first.wheel, first.quizzes, first.sizes, rebuilt=False, stdlib_trace=first.stdlib_trace, spreadsheet=first.spreadsheet)
+    assert first.spreadsheet is not None and first.spreadsheet.name.startswith("spreadsheet-")
     assert len(lines) == 1 and "up to date" in lines[0]
 
     quiz = repo / "quiz" / TEAM_QUIZ.name
@@ -153,7 +154,8 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
     assert _build(repo, lines).rebuilt
     assert first.wheel.read_bytes() == whole
     out = repo / "build" / "engine"
-    assert sorted(p.name for p in out.iterdir()) == sorted([first.wheel.name, "team-sport.json", "stdlib-files.json", "stamp.json"])
+    assert first.spreadsheet is not None
+    assert sorted(p.name for p in out.iterdir()) == sorted([first.wheel.name, first.spreadsheet.name, "team-sport.json", "stdlib-files.json", "stamp.json"])
 
 
 @pytest.mark.pyodide

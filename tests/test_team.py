@@ -293,12 +293,13 @@ def test_csv_bad_rows_are_listed_and_good_rows_reported() -> None:
     [
         ("", "the CSV file is empty"),
         ("\n\n", "the CSV file is empty"),
-        ("name,email\nA,b\n", r"the header \(row 1\) names none of the quiz's statements.*'plan-sessions'"),
+        ("name,email\nA,b\n", r"none of its first rows \(up to row 2\) names any of the quiz's statements.*'plan-sessions'"),
         ("plan-sessions,attendance,warm-up,fees-paid\n1,2,3,4\n", r"has no column for 2 of the 6 statements: 5\. Fixtures.*\(id: kit\)"),
         ("plan-sessions,attendance,warm-up,fees-paid,fixtures,kit,KIT\n1,2,3,4,1,1,1\n", r"column F \('kit'\) and column G \('KIT'\) both hold statement 'kit'"),
         ("plan-sessions,attendance,warm-up,fees-paid,fixtures,kit\n", r"has a header \(row 1\) but no respondents"),
-        ("plan-sessions,attendance,warm-up,fees-paid,fixtures,kit\nx,x,x,x,x,x\n", "the only row could not be read: row 2: column A"),
-        ('plan-sessions,attendance\n"1,2\n' + "x" * 200_000, "cannot be read"),
+        ("plan-sessions,attendance,warm-up,fees-paid,fixtures,kit\nx,x,x,x,x,x\n", r"no respondents below it; row 2 looks like part of the header: a label repeated under each question \('x'\)"),
+            ("plan-sessions,attendance,warm-up,fees-paid,fixtures,kit\n1,x,1,1,1,1\n", "the only row could not be read: row 2: column B"),
+        ('plan-sessions,attendance,warm-up,fees-paid,fixtures,kit\n"1,2\n' + "x" * 200_000, r"row 2: a quote opened in column A on line 2 is never closed"),
     ],
 )
 def test_csv_that_gives_no_report(text: str, message: str) -> None:
@@ -312,7 +313,7 @@ def test_csv_limits() -> None:
     with pytest.raises(AnswerError, match="holds 501 rows of answers; a team report takes at most 500 respondents"):
         read_csv(SPORT, header + "\n" + rows)
     big = header + ",comment\n" + ("1,1,1,1,1,1," + "x" * 5000 + "\n") * 420
-    with pytest.raises(AnswerError, match=r"the CSV file is 2.0\d* MB; the limit is 2 MB"):
+    with pytest.raises(AnswerError, match=r"the CSV file is 2,105,524 bytes \(2.01 MB\); the limit is 2 MB"):
         read_csv(SPORT, big)
 
 
@@ -398,7 +399,7 @@ def test_cli_team_reads_a_file_of_links(capsys: pytest.CaptureFixture[str], tmp_
     [
         (["team", "missing.csv"], "", "missing.csv: no such file"),
         (["team", "-"], "", "nothing to report"),
-        (["team", "-"], "name,email\nA,b\n", "names none of the quiz's statements"),
+        (["team", "-"], "name,email\nA,b\n", "names any of the quiz's statements"),
         (["team", "-", "--format", "codes"], "name,email\n", "the only line could not be read"),
     ],
 )
@@ -416,11 +417,11 @@ def test_cli_team_refuses_a_file_over_2_mb(capsys: pytest.CaptureFixture[str], t
     assert code == 2 and "at most 2 MB" in err
 
 
-def test_cli_team_not_utf8(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    path = tmp_path / "latin1.csv"
-    path.write_bytes("name,Zoë\n".encode("latin-1"))
+def test_cli_team_refuses_bytes_that_are_no_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"name,\x81\x8d\n")  # undefined in Windows-1252, invalid in UTF-8
     code, _, err = run(capsys, "team", str(path), "--quiz", str(SMALL_QUIZ))
-    assert code == 2 and "is not UTF-8 text" in err
+    assert code == 2 and "is not a text file that can be read" in err and "CSV UTF-8" in err
 
 
 def test_python_dash_m_stageguide_team(tmp_path: Path) -> None:

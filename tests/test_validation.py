@@ -225,7 +225,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_unreadable_encoding(tmp_path: Path) -> None:
     path = tmp_path / "latin.yml"
     path.write_bytes(BASE.replace("Never", "Jamais vu \xe9").encode("latin-1"))
-    with pytest.raises(QuizError, match="cannot read the file"):
+    with pytest.raises(QuizError, match=r"the file is not UTF-8 text \(byte \d+ cannot be read\)"):
         read_quiz(path)
 
 

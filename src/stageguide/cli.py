@@ -6,15 +6,17 @@ Exit codes: 0 success, 2 bad input (the message goes to stderr, never a tracebac
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from . import __version__
 from .core import AnswerError, Quiz, QuizError, Result, decode, encode, score
-from .core.csvimport import FORMATS, MAX_CSV_BYTES, read_roster
+from .core.csvimport import FORMATS, read_file
+from .core.limits import MAX_CSV_BYTES, describe_size
 from .core.team import team_report
 from .core.spec import json_schema
 from .quizfile import read_quiz
@@ -31,6 +33,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     stdin = stdin if stdin is not None else sys.stdin
+    _tolerant_output()
     try:
         return int(args.run(args, stdin))
     except (AnswerError, UsageError) as error:
@@ -40,6 +43,14 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
     except BrokenPipeError:  # e.g. `stageguide score … | head`
         return EXIT_OK
     return EXIT_BAD_INPUT
+
+
+def _tolerant_output() -> None:
+    """Characters the terminal's encoding lacks are escaped, never a UnicodeEncodeError traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,12 +80,12 @@ def _parser() -> argparse.ArgumentParser:
         "team",
         help="report on a whole team from a CSV file or a list of share links",
         description="Report on a team: how each function rates the relationship and where they disagree. "
-        "FILE is a CSV export from a survey tool (a header row, one row per respondent) or a text file "
-        "of share links or codes, one per line; - reads standard input. Rows that cannot be read are "
-        "listed on standard error and left out of the report.",
+        "FILE is a survey tool's export, as CSV (UTF-8, UTF-16 or Windows-1252) or an Excel workbook (.xlsx), "
+        "or a text file of share links or codes, one per line; - reads standard input. At most 2 MB. "
+        "Rows that cannot be read are listed on standard error and left out of the report.",
     )
-    team.add_argument("file", metavar="FILE", help="a .csv file, a text file of links/codes, or - for standard input")
-    team.add_argument("--format", choices=FORMATS, default="auto", help="how to read FILE (default: guess from its first line)")
+    team.add_argument("file", metavar="FILE", help="a .csv or .xlsx file, a text file of links/codes, or - for standard input")
+    team.add_argument("--format", choices=FORMATS, default="auto", help="how to read FILE (default: guess from its name and first bytes)")
     team.add_argument("--quiz", type=Path, help="quiz file (default: the single quiz/*.yml)")
     team.add_argument("--json", action="store_true", help="print the report's data as JSON")
     team.set_defaults(run=_run_team)
@@ -143,7 +154,7 @@ def _run_score(args: argparse.Namespace, stdin: TextIO) -> int:
     elif stdin.isatty():
         raise UsageError("no answers given; pass them as arguments, with --code, or on standard input")
     else:
-        answers, code = parse_answers(quiz, stdin.read())
+        answers, code = parse_answers(quiz, _read_stdin_text(stdin))
     group = name = None
     if code is not None:
         share = decode(quiz, code)
@@ -191,8 +202,16 @@ def _run_check(args: argparse.Namespace, stdin: TextIO) -> int:
 
 def _run_team(args: argparse.Namespace, stdin: TextIO) -> int:
     quiz = _resolve_quiz(args.quiz)
-    text = stdin.read() if args.file == "-" else _read_team_file(Path(args.file))
-    report = team_report(quiz, read_roster(quiz, text, args.format))
+    _load_spreadsheet_reader()
+    if args.file == "-":
+        data, name = _read_capped(_binary(stdin), "standard input"), ""
+    else:
+        data, name = _read_team_file(Path(args.file)), Path(args.file).name
+    report = team_report(quiz, read_file(quiz, data, name, args.format))
+    for row in report["header_rows"]:
+        print(f"stageguide: header row skipped, {row['where']}: {row['message']}", file=sys.stderr)
+    for note in report["notes"]:
+        print(f"stageguide: note: {note}", file=sys.stderr)
     for skipped in report["skipped"]:
         print(f"stageguide: skipped {skipped['where']}: {skipped['message']}", file=sys.stderr)
     if args.json:
@@ -202,15 +221,50 @@ def _run_team(args: argparse.Namespace, stdin: TextIO) -> int:
     return EXIT_OK
 
 
-def _read_team_file(path: Path) -> str:
+def _load_spreadsheet_reader() -> None:
+    """Plug the .xlsx reader into the core when openpyxl is installed; without it, CSV still works."""
     try:
-        if path.stat().st_size > MAX_CSV_BYTES + 3:  # + a byte-order mark; the core checks the text itself
-            raise UsageError(f"{path} is {path.stat().st_size / (1024 * 1024):.1f} MB; a team file may be at most 2 MB")
-        return path.read_text(encoding="utf-8-sig")
+        from . import spreadsheet
+    except ImportError:
+        return
+    spreadsheet.install()
+
+
+def _binary(stream: TextIO) -> BinaryIO:
+    """The bytes under a text stream; a stream without any (tests) gives its text as UTF-8."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return buffer
+    return io.BytesIO(stream.read().encode("utf-8", "surrogateescape"))
+
+
+def _read_capped(stream: BinaryIO, what: str, limit: int = MAX_CSV_BYTES) -> bytes:
+    """At most limit + 1 bytes, from a file or a stream of unknown length (a pipe, /dev/urandom)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise UsageError(f"{what} holds more than {describe_size(limit)}; a team file may be at most {describe_size(limit)}")
+    return data
+
+
+def _read_stdin_text(stdin: TextIO, limit: int = 64 * 1024) -> str:
+    data = _read_capped(_binary(stdin), "standard input", limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError("standard input is not UTF-8 text; give the answers as numbers or a share code") from None
+
+
+def _read_team_file(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if path.is_file() and size > MAX_CSV_BYTES:
+            raise UsageError(f"{path} is {describe_size(size)}; a team file may be at most {describe_size(MAX_CSV_BYTES)}")
+        with path.open("rb") as handle:
+            return _read_capped(handle, str(path))
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text; export the CSV as UTF-8") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder; give a .csv or .xlsx file") from None
     except OSError as error:
         raise UsageError(f"{path}: cannot read it ({error.strerror or error})") from None
 

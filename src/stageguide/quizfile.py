@@ -7,6 +7,11 @@ from pathlib import Path
 import yaml
 
 from .core import Problem, Quiz, QuizError, load_quiz
+from .core.limits import describe_size
+
+# A quiz file is a few kilobytes (the sample is 11 KB); anything near this is a mistake,
+# and YAML parsing of tens of megabytes takes minutes and gigabytes. Refused before parsing.
+MAX_QUIZ_BYTES = 512 * 1024
 
 
 def read_quiz(path: str | Path) -> Quiz:
@@ -14,15 +19,30 @@ def read_quiz(path: str | Path) -> Quiz:
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_QUIZ_BYTES + 1)
+        if len(data) > MAX_QUIZ_BYTES:
+            size = path.stat().st_size if path.is_file() else len(data)
+            shown = describe_size(size) if size > MAX_QUIZ_BYTES else f"more than {describe_size(MAX_QUIZ_BYTES)}"
+            raise QuizError([Problem("", f"the file is {shown}; a quiz file may be at most {describe_size(MAX_QUIZ_BYTES)}")], source)
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise QuizError([Problem("", "file not found")], source) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise QuizError([Problem("", f"cannot read the file: {error}")], source) from None
+    except UnicodeDecodeError as error:
+        raise QuizError([Problem("", f"the file is not UTF-8 text (byte {error.start + 1} cannot be read); save it as UTF-8")], source) from None
+    except OSError as error:
+        raise QuizError([Problem("", f"cannot read the file: {error.strerror or error}")], source) from None
     return parse_quiz(text, source)
 
 
 def parse_quiz(text: str, source: str = "<quiz>") -> Quiz:
+    try:
+        return _parse_quiz(text, source)
+    except RecursionError:  # YAML nested hundreds deep: the parser and the walk below recurse
+        raise QuizError([Problem("", "the YAML is nested far too deeply to be a quiz (a quiz needs four levels)")], source) from None
+
+
+def _parse_quiz(text: str, source: str) -> Quiz:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         lines: dict[str, int] = {}

@@ -129,6 +129,10 @@ def render_team(report: dict[str, Any]) -> str:
     )
     if report["ignored_columns"]:
         lines += ["", "Ignored columns: " + ", ".join(report["ignored_columns"])]
+    if report.get("header_rows"):
+        lines += ["", "Read as part of the header: " + "; ".join(f"{r['where']} ({r['message']})" for r in report["header_rows"])]
+    for note in report.get("notes", []):
+        lines += ["", f"Note: {note}."]
     lines += ["", "Team link: add this fragment to the team page's address:", "#t=" + ",".join(report["codes"])]
     return "\n".join(lines)
 

@@ -16,8 +16,10 @@ from playwright.sync_api import Locator, Page, expect
 
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode
-from stageguide.core.csvimport import read_roster
+from stageguide.core.csvimport import read_file, read_roster
 from stageguide.core.team import team_report
+
+from exports import CSV_EXPORTS, microsoft_forms_xlsx
 
 from .quizpage import ENGINE_MS, QUIZ, vector_for_total
 
@@ -63,8 +65,10 @@ def expect_report(report: Locator, expected: dict[str, Any]) -> None:
         for group in dim["groups"]:
             expect(row.locator(f"td[data-group='{group['id'] or ''}']")).to_have_text(f"{group['mean']:.2f}")
         expect(row.locator("[data-team-mean]")).to_have_text(f"{dim['mean']:.2f}")
-        if dim["gap"]:
+        if dim["gap"] and dim["gap"]["points"]:
             expect(row.locator("[data-gap]")).to_have_text(f"{dim['gap']['points']:.2f} ({dim['gap']['high']['title']} higher)")
+        elif dim["gap"]:
+            expect(row.locator("[data-gap]")).to_have_text("0.00")
     expect(report.locator("[data-team-headline]")).to_have_text(expected["findings"][0]["text"])
     expect(report.locator("[data-team-findings] li")).to_have_text([f["text"] for f in expected["findings"][1:]])
     total = expected["total"]
@@ -203,7 +207,7 @@ def test_a_file_over_2_mb_is_refused_before_reading(page: Page, server: SiteServ
     page.locator("[data-sg-team-file]").set_input_files(
         {"name": "huge.csv", "mimeType": "text/csv", "buffer": b"x" * (2 * 1024 * 1024 + 1)}
     )
-    expect(page.locator("[data-sg-message]")).to_have_text("“huge.csv” is 2.0 MB; a team file may be at most 2 MB.")
+    expect(page.locator("[data-sg-message]")).to_have_text("No team report: “huge.csv” is 2 MB and 1 byte; the limit is 2 MB.")
 
 
 def test_engine_failure_shows_a_notice_and_keeps_the_pasted_text(page: Page, server: SiteServer) -> None:
@@ -218,6 +222,59 @@ def test_engine_failure_shows_a_notice_and_keeps_the_pasted_text(page: Page, ser
     expect(page.locator("[data-sg-team-text]")).to_have_value(text)
     expect(page.locator("[data-team-report]")).to_have_count(0)
 
+
+def _drop(page: Page, name: str, data: bytes, mime: str) -> None:
+    page.locator("[data-sg-drop]").evaluate(
+        """(zone, [name, bytes, mime]) => {
+            const data = new DataTransfer();
+            data.items.add(new File([new Uint8Array(bytes)], name, { type: mime }));
+            zone.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+        }""",
+        [name, list(data), mime],
+    )
+
+
+def test_an_xlsx_dropped_loads_the_spreadsheet_reader_then_reports(page: Page, server: SiteServer) -> None:
+    from stageguide import spreadsheet
+
+    spreadsheet.install()
+    export = microsoft_forms_xlsx(QUIZ)
+    expected = team_report(QUIZ, read_file(QUIZ, export.data, export.name))
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(server.url + "team/")
+    expect(team_root(page)).to_have_attribute("data-engine", "ready", timeout=ENGINE_MS)
+    assert not [url for url in fetched if "spreadsheet-" in url], "the spreadsheet reader must not load before a spreadsheet is dropped"
+    _drop(page, export.name, export.data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    report = page.locator("[data-team-report]")
+    expect(report).to_be_visible(timeout=ENGINE_MS)
+    expect_report(report, expected)
+    expect(report).to_have_attribute("data-count", "5")
+    expect(report.locator("[data-team-respondents] tbody tr th")).to_have_text(["Ana Silva", "Ben Okafor", "Chloé Martin", "Dev Patel", "Respondent 5"])
+    expect(report.locator("[data-team-notes]")).to_contain_text("The function is read from column F ('Which function do you work in?')")
+    assert len([url for url in fetched if "spreadsheet-" in url]) == 1
+    # A second workbook reuses the loaded reader.
+    _drop(page, "again.xlsx", export.data, "")
+    expect(page.locator("[data-sg-status]")).to_contain_text("again.xlsx", timeout=ENGINE_MS)
+    assert len([url for url in fetched if "spreadsheet-" in url]) == 1
+
+
+def test_a_surveymonkey_export_and_a_windows_1252_file(page: Page, server: SiteServer, tmp_path: Path) -> None:
+    monkey = [b for b in CSV_EXPORTS if b.__name__ == "surveymonkey"][0](QUIZ)
+    page.goto(server.url + "team/")
+    page.locator("[data-sg-team-file]").set_input_files({"name": monkey.name, "mimeType": "text/csv", "buffer": monkey.data})
+    report = page.locator("[data-team-report]")
+    expect(report).to_be_visible(timeout=ENGINE_MS)
+    expect_report(report, team_report(QUIZ, read_file(QUIZ, monkey.data, monkey.name)))
+    expect(report.locator("[data-team-header-rows] li")).to_have_text(["row 2: a label repeated under each question ('Response'), not answers"])
+    expect(report.locator("[data-team-skipped]")).to_have_count(0)
+    ids = ",".join(s.id for s in QUIZ.statements)
+    answers = ",".join(map(str, vector_for_total(60)))
+    latin = f"Name;Function;{ids.replace(',', ';')}\nMüller;Sales;{answers.replace(',', ';')}\nJosé;Marketing;{answers.replace(',', ';')}\n".encode("cp1252")
+    page.locator("[data-sg-team-file]").set_input_files({"name": "excel.csv", "mimeType": "text/csv", "buffer": latin})
+    expect(page.locator("[data-sg-status]")).to_contain_text("excel.csv", timeout=ENGINE_MS)
+    expect(report.locator("[data-team-respondents] tbody tr th")).to_have_text(["Müller", "José"])
+    expect(report.locator("[data-team-notes]")).to_contain_text("it was read as Windows-1252")
 
 def test_the_headline_comes_first_with_each_functions_stage(page: Page, server: SiteServer) -> None:
     """Hand-checked: Sales at 40 and 60 (mean 50, Defined), Marketing at 80 and 100 (mean 90, Integrated)."""

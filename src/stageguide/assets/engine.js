@@ -38,7 +38,7 @@
 
   function engineStart(settings) {
     if (engine.state === "loading" || engine.state === "ready") return;
-    const urls = Object.fromEntries(Object.entries(settings.urls).map(([k, v]) => [k, new URL(v, location.href).href]));
+    const urls = Object.fromEntries(Object.entries(settings.urls).map(([k, v]) => [k, v ? new URL(v, location.href).href : v]));
     engine.state = "loading";
     engine.error = "";
     engineNotify();
@@ -82,7 +82,8 @@
     // The interpreter snapshot lives in the service worker's versioned cache under a key that
     // hashes the wheel, the quiz, the runtime and the worker, so no build restores another's.
     const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: urls.snapshot } : null;
-    worker.postMessage({ id: 0, type: "init", data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot } });
+    const spreadsheet = urls.spreadsheet || null;
+    worker.postMessage({ id: 0, type: "init", data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet } });
   }
 
   // The service worker keeps the runtime for the next visit and for offline use. It is

@@ -1,5 +1,5 @@
 // stageguide team report: mounts the team page (once per page view, also after Material's
-// instant navigation), sends the pasted links or the chosen CSV file's text to the scoring
+// instant navigation), sends the pasted links, or the chosen file's bytes, to the scoring
 // core (request "team" through engine.js) and draws the report it returns. Every figure and
 // sentence comes from Python; this file only lays them out, with textContent and DOM APIs.
 (() => {
@@ -8,7 +8,6 @@
   const { start: engineStart, request: engineRequest, watch: engineWatch, state: engineState } = window.stageguide.engine;
   const { h, hashPart, mountEach } = window.stageguide.ui;
 
-  const MAX_FILE_BYTES = 2 * 1024 * 1024; // the core refuses more; checked here before reading the file
   const SVG_NS = "http://www.w3.org/2000/svg";
   // Okabe-Ito colours (safe for colour-blind readers) and a distinct shape per group, so that
   // colour is never the only difference. Indexed by the group's place in the quiz.
@@ -67,6 +66,7 @@
     const { listen, onCleanup } = scope;
     const settings = JSON.parse(root.dataset.sgSettings);
     const quiz = settings.quiz;
+    const maxFileBytes = settings.limits.file_bytes; // the core refuses more; checked here before reading the file
     const form = root.querySelector("[data-sg-team-form]");
     const textarea = root.querySelector("[data-sg-team-text]");
     const fileInput = root.querySelector("[data-sg-team-file]");
@@ -127,10 +127,12 @@
       shownFragment = null;
     }
 
-    async function run(text, origin) {
+    // `input` is {text} (pasted) or {file: {name, base64}}: a file travels as its bytes, so the
+    // core decodes it with the same rule as the command line and reads spreadsheets whole.
+    async function run(input, origin) {
       showMessage("");
-      if (!text.trim()) {
-        showMessage("Paste at least one share link or code, one per line, or choose a CSV file.");
+      if (input.text !== undefined && !input.text.trim()) {
+        showMessage("Paste at least one share link or code, one per line, or choose a CSV or Excel file.");
         textarea.focus();
         return;
       }
@@ -142,7 +144,7 @@
       root.setAttribute("aria-busy", "true");
       status.textContent = engineState() === "ready" ? "Working out the team report…" : "The report will appear as soon as the engine is ready…";
       try {
-        const report = await engineRequest("team", { quiz: quiz.id, text, format: "auto" });
+        const report = await engineRequest("team", { quiz: quiz.id, ...input, format: "auto" });
         if (!scope.active) return;
         showReport(report, () => {
           // After the first frame: focusing and scrolling force a layout, which must not
@@ -172,18 +174,19 @@
 
     async function runFile(file) {
       if (!file) return;
-      if (file.size > MAX_FILE_BYTES) {
-        showMessage(`“${file.name}” is ${(file.size / (1024 * 1024)).toFixed(1)} MB; a team file may be at most 2 MB.`);
+      if (file.size > maxFileBytes) {
+        // Checked here too so a huge file is never read into memory; the wording is the core's.
+        showMessage(`No team report: “${file.name}” is ${describeSize(file.size)}; the limit is ${describeSize(maxFileBytes)}.`);
         return;
       }
-      let text;
+      let base64;
       try {
-        text = await file.text();
+        base64 = await readBase64(file);
       } catch (error) {
         showMessage(`“${file.name}” could not be read (${error.message}).`);
         return;
       }
-      if (scope.active) await run(text, `the file “${file.name}”`);
+      if (scope.active) await run({ file: { name: file.name, base64 } }, `the file “${file.name}”`);
     }
 
     function openFragment() {
@@ -192,12 +195,12 @@
       const fragment = `t=${codes.join(",")}`;
       if (fragment === shownFragment) return;
       textarea.value = codes.join("\n");
-      run(textarea.value, "the team link");
+      run({ text: textarea.value }, "the team link");
     }
 
     listen(form, "submit", (event) => {
       event.preventDefault();
-      run(textarea.value, "the pasted links");
+      run({ text: textarea.value }, "the pasted links");
     });
     listen(fileInput, "change", () => {
       runFile(fileInput.files[0]);
@@ -228,6 +231,29 @@
     onCleanup(engineWatch(renderStatus));
     engineStart(settings);
     openFragment();
+  }
+
+  // The file's bytes as base64 (JSON carries text only); FileReader does it natively.
+  function readBase64(file) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result).slice(String(reader.result).indexOf(",") + 1));
+      reader.onerror = () => reject(reader.error || new Error("the browser refused to read it"));
+      reader.readAsDataURL(file);
+    });
+  }
+
+  // The same wording as the core's limits.describe_size, for the one check made before reading.
+  function describeSize(count) {
+    const mb = 1024 * 1024;
+    if (count < 1024) return `${count} byte${count === 1 ? "" : "s"}`;
+    const [unit, name] = count >= mb ? [mb, "MB"] : [1024, "KB"];
+    const whole = Math.floor(count / unit);
+    const rest = count - whole * unit;
+    if (rest === 0) return `${whole} ${name}`;
+    const rounded = String(Number((count / unit).toFixed(2)));
+    if (Number(rounded) * unit === count) return `${rounded} ${name}`;
+    return rounded !== String(whole) ? `${count.toLocaleString("en-GB")} bytes (${rounded} ${name})` : `${whole} ${name} and ${rest.toLocaleString("en-GB")} byte${rest === 1 ? "" : "s"}`;
   }
 
   async function copyLink(button) {
@@ -457,6 +483,19 @@
           h("ul", {}, report.skipped.map((s) => h("li", { "data-where": s.where }, h("strong", {}, s.where), `: ${s.message}`))),
         ),
       );
+    }
+    if (report.header_rows && report.header_rows.length) {
+      sections.push(
+        h(
+          "div",
+          { class: "sg-help", "data-team-header-rows": "" },
+          h("p", {}, `Read as part of the header, not as anyone's answers:`),
+          h("ul", {}, report.header_rows.map((r) => h("li", { "data-where": r.where }, h("strong", {}, r.where), `: ${r.message}`))),
+        ),
+      );
+    }
+    if (report.notes && report.notes.length) {
+      sections.push(h("ul", { class: "sg-help", "data-team-notes": "" }, report.notes.map((note) => h("li", {}, `${note[0].toUpperCase()}${note.slice(1)}.`))));
     }
     if (report.ignored_columns.length) {
       sections.push(h("p", { class: "sg-help", "data-team-ignored": "" }, `Ignored columns: ${report.ignored_columns.join(", ")}.`));

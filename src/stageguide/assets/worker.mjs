@@ -11,8 +11,11 @@
 let engine = null; // Promise of the Python `handle` function, created once per worker
 let startedFrom = "cold"; // or "snapshot": how this worker's interpreter came up
 let snapshotLater = null; // saves the snapshot once the visitor's first answer is on its way
+let spreadsheetUrl = null; // the .xlsx reader's bundle, fetched the first time a spreadsheet arrives
+let spreadsheetReady = null; // Promise, created once
 
-async function start({ pyodide, wheel, quiz, snapshot }) {
+async function start({ pyodide, wheel, quiz, snapshot, spreadsheet }) {
+  spreadsheetUrl = spreadsheet || null;
   const [{ loadPyodide }, wheelBytes, quizData, saved] = await Promise.all([
     import(pyodide + "pyodide.mjs"),
     fetchOk(wheel).then((r) => r.arrayBuffer()),
@@ -36,7 +39,27 @@ async function start({ pyodide, wheel, quiz, snapshot }) {
   const handle = (type, data) => JSON.parse(api.handle(type, JSON.stringify(data ?? {})));
   const loaded = handle("load", { quiz: quizData, source: quiz });
   if (!loaded.ok) throw new Error(loaded.error.message);
+  handle.py = py;
   return handle;
+}
+
+// A spreadsheet needs openpyxl and a few more stdlib modules: one zip, unpacked beside the
+// core the first time a workbook arrives, so the quiz's own start-up never pays for it.
+const isSpreadsheet = (file) => Boolean(file) && (/\.xls[xm]$/i.test(String(file.name || "")) || String(file.base64 || "").startsWith("UEsDB"));
+
+function loadSpreadsheetReader(py) {
+  spreadsheetReady ??= (async () => {
+    if (!spreadsheetUrl) throw new Error("this site was built without the spreadsheet reader");
+    const bytes = await (await fetchOk(spreadsheetUrl)).arrayBuffer();
+    py.unpackArchive(bytes, "zip");
+    const module = py.pyimport("stageguide.spreadsheet");
+    module.install();
+    module.destroy();
+  })().catch((error) => {
+    spreadsheetReady = null; // a later drop may try again (the network may be back)
+    throw error;
+  });
+  return spreadsheetReady;
 }
 
 async function fetchOk(url) {
@@ -97,6 +120,14 @@ self.addEventListener("message", async (event) => {
   try {
     if (!engine) throw new Error("the engine was asked to work before 'init'");
     const handle = await engine;
+    if (type === "team" && isSpreadsheet(data && data.file)) {
+      try {
+        await loadSpreadsheetReader(handle.py);
+      } catch (error) {
+        self.postMessage({ id, type: "error", error: { kind: "answer", message: `the spreadsheet reader could not be loaded (${error?.message ?? error}); save the sheet as CSV and choose that file instead` } });
+        return;
+      }
+    }
     const reply = handle(type, data);
     self.postMessage(reply.ok ? { id, type: "reply", data: reply.data } : { id, type: "error", error: reply.error });
   } catch (error) {

@@ -118,14 +118,17 @@ def _site_dir(root: Path, args: list[str]) -> Path:
 
 
 def run_lock(root: Path, args: list[str]) -> int:
-    """Re-pin requirements.in into requirements.lock with hashes (needs pip-tools)."""
+    """Re-pin requirements.in into requirements.lock with hashes (needs pip-tools).
+
+    `-P` keeps the repository root off sys.path: its build.py would shadow pypa `build`.
+    """
     try:
         import piptools  # noqa: F401
     except ImportError:
         subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", "pip-tools"])
     return subprocess.call(
         [
-            sys.executable, "-m", "piptools", "compile", "--quiet", "--generate-hashes", "--allow-unsafe",
+            sys.executable, "-P", "-m", "piptools", "compile", "--quiet", "--generate-hashes", "--allow-unsafe",
             "--strip-extras", "--no-emit-index-url", "--no-emit-find-links",
             "--output-file", "requirements.lock", "requirements.in", *args,
         ],

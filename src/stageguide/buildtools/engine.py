@@ -4,7 +4,9 @@ Three steps, each reporting one line: (a) build a plain py3-none-any wheel of
 `stageguide/__init__.py` and `stageguide/core/` only, (b) byte-compile it inside
 the pinned Pyodide under Node (the host Python's .pyc would not load there) and
 retag it for that interpreter, (c) write each quiz as the JSON the browser reads.
-A stamp of input hashes skips all of it when nothing changed.
+Then the stdlib trace, and the spreadsheet bundle (`sheets`) that the page loads
+only when a spreadsheet is dropped. A stamp of input hashes skips all of it when
+nothing changed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuildError
+from . import sheets
 from .stdlib import TRACER, trace_stdlib
 from .runtime import node_executable, pyodide_dir, pyodide_version, replace_file, runtime_files, sha256_file
 
@@ -34,7 +37,7 @@ Progress = Callable[[str], None]
 HERE = Path(__file__).resolve().parent
 COMPILER = HERE.parent / "node" / "compile_wheel.mjs"
 # The build code itself is an input: changing how the wheel is made must rebuild it.
-BUILD_CODE = (HERE / "engine.py", HERE / "runtime.py", HERE / "errors.py", HERE / "stdlib.py", COMPILER, TRACER)
+BUILD_CODE = (HERE / "engine.py", HERE / "runtime.py", HERE / "errors.py", HERE / "stdlib.py", HERE / "sheets.py", COMPILER, TRACER, sheets.READER)
 TRACE = "stdlib-files.json"
 STAMP = "stamp.json"
 COMPILE_TIMEOUT = 180
@@ -51,6 +54,7 @@ class EngineBuild:
     sizes: dict[str, int] = field(default_factory=dict)
     rebuilt: bool = True
     stdlib_trace: Path | None = None
+    spreadsheet: Path | None = None  # the bundle loaded when a spreadsheet is dropped
 
     def stdlib_files(self) -> list[str]:
         """The stdlib files the core imports inside Pyodide (what a trimmed runtime must hold)."""
@@ -83,11 +87,24 @@ def build_engine(root: Path, quiz_paths: list[Path], out_dir: Path | None = None
         plain = _build_plain_wheel(root, sources, Path(temp), progress)
         wheel = _compile_in_pyodide(root, plain, node, version, out_dir, progress)
     quizzes = _write_quizzes(quiz_paths, out_dir, progress)
-    traced = trace_stdlib(node, pyodide_dir(root), wheel, quizzes)
+    library = sheets.library_files()
+    with tempfile.TemporaryDirectory(prefix="stageguide-sheets-") as temp:
+        bundle_in, workbook = Path(temp) / "bundle.zip", Path(temp) / "sample.xlsx"
+        bundle_in.write_bytes(sheets.make_bundle(library))
+        workbook.write_bytes(sheets.sample_workbook(quizzes[0]))
+        traced, sheet_traced = trace_stdlib(node, pyodide_dir(root), wheel, quizzes, (bundle_in, workbook))
     trace = out_dir / TRACE
     replace_file(trace, (json.dumps(traced, indent=1) + "\n").encode("utf-8"))
     progress(f"engine: traced {len(traced)} stdlib files imported inside Pyodide")
-    outputs = [wheel, *quizzes, trace]
+    full_stdlib = (pyodide_dir(root) / "python_stdlib.zip").read_bytes()
+    bundle = sheets.make_bundle(sheets.with_stdlib(library, full_stdlib, sheet_traced))
+    spreadsheet = out_dir / sheets.bundle_name(bundle)
+    replace_file(spreadsheet, bundle)
+    progress(
+        f"engine: spreadsheet bundle {spreadsheet.name} ({len(bundle):,} bytes: "
+        f"{', '.join(f'{n} {v}' for n, v in sheets.library_versions().items())}, {len(sheet_traced)} more stdlib files)"
+    )
+    outputs = [wheel, *quizzes, trace, spreadsheet]
     for name in previous.get("outputs", []):
         stale = out_dir / name
         if stale not in outputs:
@@ -128,8 +145,9 @@ def core_sources(root: Path) -> dict[str, Path]:
 def _result(outputs: list[Path], rebuilt: bool) -> EngineBuild:
     sizes = {path.name: path.stat().st_size for path in outputs}
     trace = next((path for path in outputs if path.name == TRACE), None)
-    quizzes = tuple(path for path in outputs[1:] if path != trace)
-    return EngineBuild(outputs[0], quizzes, sizes, rebuilt, trace)
+    bundle = next((path for path in outputs if path.name.startswith("spreadsheet-")), None)
+    quizzes = tuple(path for path in outputs[1:] if path not in (trace, bundle))
+    return EngineBuild(outputs[0], quizzes, sizes, rebuilt, trace, bundle)
 
 
 def _input_hashes(root: Path, sources: dict[str, Path], quiz_paths: list[Path], version: str) -> dict[str, str]:
@@ -140,6 +158,8 @@ def _input_hashes(root: Path, sources: dict[str, Path], quiz_paths: list[Path], 
     named += [(f"runtime:{name}", runtime / name) for name in ("pyodide-lock.json", "package.json")]
     named += [(f"build:{path.name}", path) for path in BUILD_CODE]
     hashes = {"runtime:version": hashlib.sha256(version.encode()).hexdigest()}
+    for name, installed in sheets.library_versions().items():
+        hashes[f"library:{name}"] = hashlib.sha256(installed.encode()).hexdigest()
     for name, path in named:
         if not path.is_file():
             raise BuildError(f"build input {path} is missing")

@@ -27,11 +27,15 @@ ALWAYS = frozenset(
 )
 
 
-def trace_stdlib(node: str, pyodide_dir: Path, wheel: Path, quiz_jsons: list[Path]) -> list[str]:
-    """The stdlib files (paths inside the zip) that running the core in Pyodide imports."""
+def trace_stdlib(
+    node: str, pyodide_dir: Path, wheel: Path, quiz_jsons: list[Path], spreadsheet: tuple[Path, Path] | None = None
+) -> tuple[list[str], list[str]]:
+    """The stdlib files (paths inside the zip) that running the core in Pyodide imports, and
+    those that reading a spreadsheet imports on top (given the bundle and a sample workbook)."""
+    extra = ["--spreadsheet", str(spreadsheet[0]), str(spreadsheet[1])] if spreadsheet else []
     try:
         done = subprocess.run(
-            [node, str(TRACER), str(pyodide_dir), str(wheel), *map(str, quiz_jsons)],
+            [node, str(TRACER), str(pyodide_dir), str(wheel), *extra, *map(str, quiz_jsons)],
             capture_output=True, text=True, timeout=TRACE_TIMEOUT,
         )
     except subprocess.TimeoutExpired:
@@ -40,7 +44,7 @@ def trace_stdlib(node: str, pyodide_dir: Path, wheel: Path, quiz_jsons: list[Pat
     reply = json.loads(lines[-1]) if lines else {"ok": False, "message": done.stderr.strip()[-2000:]}
     if done.returncode != 0 or not reply.get("ok"):
         raise BuildError(f"tracing the stdlib inside Pyodide failed: {reply.get('message')}")
-    return sorted(reply["files"])
+    return sorted(reply["files"]), sorted(reply.get("spreadsheet_files", []))
 
 
 def trim_stdlib(full_zip: bytes, files: list[str]) -> bytes:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import sharecode
-from .csvimport import read_roster
+from .csvimport import decode_base64, read_file, read_roster
 from .errors import AnswerError, QuizError
 from .model import Quiz, load_quiz
 from .scoring import score
@@ -94,8 +94,20 @@ def _share(quiz: Quiz, data: dict[str, Any]) -> Any:
 
 
 def _team(quiz: Quiz, data: dict[str, Any]) -> Any:
-    """A team report from pasted links/codes or CSV text: {"text": …, "format": "auto" | "csv" | "codes"}."""
-    return team_report(quiz, read_roster(quiz, data.get("text"), data.get("format", "auto")))
+    """A team report from pasted text {"text": …} or a file's bytes {"file": {"name": …, "base64": …}}.
+
+    A file travels as bytes so that the page decodes it with the same rule as the
+    command line (`textdecode`), and a spreadsheet reaches the spreadsheet reader whole.
+    """
+    kind = data.get("format", "auto")
+    file = data.get("file")
+    if file is None:
+        return team_report(quiz, read_roster(quiz, data.get("text"), kind))
+    if not isinstance(file, dict):
+        raise AnswerError("the file must be sent as {name, base64}")
+    name = file.get("name") if isinstance(file.get("name"), str) else ""
+    what = f"“{name}”" if name else "the file"
+    return team_report(quiz, read_file(quiz, decode_base64(file.get("base64"), what), name, kind if isinstance(kind, str) else "auto"))
 
 
 HANDLERS: dict[str, Handler] = {

@@ -54,12 +54,12 @@ def encode(quiz: Quiz, answers: object, group: str | None = None, name: str | No
 
 
 def clean_name(name: str | None) -> str | None:
-    """Trim a respondent's name or initials; refuse what would not fit a short label."""
+    """Trim a respondent's name or initials and drop invisible characters; refuse what would not fit a short label."""
     if name is None:
         return None
     if not isinstance(name, str):
         raise AnswerError("the name must be text")
-    name = " ".join(name.split())
+    name = " ".join(_INVISIBLE.sub(_keep_flag_tags, name).split())
     if len(name) > MAX_NAME_LENGTH:
         raise AnswerError(f"the name is {len(name)} characters long; keep it to {MAX_NAME_LENGTH} (initials are enough)")
     if any(_unshowable(ch) for ch in name):
@@ -69,6 +69,18 @@ def clean_name(name: str | None) -> str | None:
 
 # Bidirectional overrides can make a name display as something else; joiners are fine.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Invisible characters a name never needs, removed so "Al\u200bice" is "Alice": zero-width
+# space, word joiner, byte-order mark, soft hyphen, directional marks, invisible operators,
+# Mongolian vowel separator and tag characters. The zero-width joiner and non-joiner stay:
+# Persian, Indic scripts and emoji need them. Tags stay inside a flag's tag sequence (🏴 + tags).
+_INVISIBLE = re.compile(
+    "\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F"
+    "|[\u00ad\u061c\u180e\u200b\u200e\u200f\u2060-\u2064\u206a-\u206f\ufeff\U000E0000-\U000E007F]"
+)
+
+
+def _keep_flag_tags(match: re.Match[str]) -> str:
+    return match.group() if len(match.group()) > 1 else ""
 
 
 def _unshowable(ch: str) -> bool:
@@ -102,6 +114,8 @@ def decode(quiz: Quiz, text: str) -> Share:
     quiz_id, version, digits, extras = match.groups()
     if quiz_id != quiz.id:
         raise AnswerError(f"this share code is for the quiz {quiz_id!r}, not for {quiz.id!r}")
+    if version != str(int(version)):
+        raise AnswerError(f"this share code's version {version!r} is not written as the site writes it ({int(version)}); check what was pasted")
     if int(version) != quiz.version:
         raise AnswerError(
             f"this share code was made for version {int(version)} of the quiz, and the quiz is now version "

@@ -22,6 +22,8 @@ quiz allows; a mean is null when nobody in that set judged the statements behind
 ``findings`` starts with the headline.
     disagreements {between [statement…], within [statement…]}   the largest first
     findings [{kind, text}]   codes [code…]   skipped [{where, message}]   ignored_columns [label…]
+    header_rows [{where, message}]   rows read as part of the header (survey tools' extra header rows)
+    notes [text…]   how the file was read where a choice was made (function column, encoding)
 
 ``gap`` is ``{high {id, title, mean}, low {id, title, mean}, points}`` for the two
 groups whose means differ most, or null when fewer than two groups answered.
@@ -217,6 +219,8 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
     report["codes"] = [r["code"] for r in report["respondents"]]
     report["skipped"] = [s.to_dict() for s in roster.skipped]
     report["ignored_columns"] = list(roster.ignored_columns)
+    report["header_rows"] = [s.to_dict() for s in roster.header_rows]
+    report["notes"] = list(roster.notes)
     return report
 
 

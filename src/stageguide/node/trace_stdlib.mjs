@@ -6,8 +6,13 @@
 // and reports which files of the stdlib zip were imported. The build ships a
 // python_stdlib.zip holding only those (plus their packages' __init__ files).
 //
-// Usage: node trace_stdlib.mjs <pyodide dir> <wheel> <quiz json>...
-// stdout: {"ok": true, "zip": "/lib/python314.zip", "files": ["json/__init__.py", ...]}
+// With --spreadsheet <bundle zip> <workbook.xlsx>, it then unpacks the spreadsheet bundle
+// (openpyxl, et_xmlfile, stageguide.spreadsheet), reads the workbook through the "team"
+// request as the browser does, and also reports the stdlib files that only reading a
+// spreadsheet needs; the site ships those apart, loaded when a spreadsheet is dropped.
+//
+// Usage: node trace_stdlib.mjs <pyodide dir> <wheel> [--spreadsheet <bundle> <xlsx>] <quiz json>...
+// stdout: {"ok": true, "zip": "/lib/python314.zip", "files": ["json/__init__.py", ...], "spreadsheet_files": [...]}
 import fs from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -52,7 +57,13 @@ function workload(quiz) {
 }
 
 async function main() {
-  const [pyodideDir, wheelPath, ...quizPaths] = process.argv.slice(2);
+  const [pyodideDir, wheelPath, ...rest] = process.argv.slice(2);
+  let spreadsheet = null;
+  if (rest[0] === "--spreadsheet") {
+    spreadsheet = { bundle: rest[1], workbook: rest[2] };
+    rest.splice(0, 3);
+  }
+  const quizPaths = rest;
   const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
   const toStderr = (line) => process.stderr.write(`${line}\n`);
   const pyodide = await loadPyodide({ indexURL: pyodideDir + path.sep, stdout: toStderr, stderr: toStderr });
@@ -77,7 +88,26 @@ async function main() {
   }
   pyodide.runPython(REPORT);
   const report = pyodide.globals.get("_stageguide_stdlib_files");
-  process.stdout.write(JSON.stringify({ ok: true, ...JSON.parse(report()) }) + "\n");
+  const core = JSON.parse(report());
+  let spreadsheetFiles = [];
+  if (spreadsheet) {
+    const bundle = await fs.readFile(spreadsheet.bundle);
+    // Beside the core, as the browser worker unpacks both (stageguide/spreadsheet.py joins the package).
+    pyodide.unpackArchive(new Uint8Array(bundle.buffer, bundle.byteOffset, bundle.byteLength), "zip");
+    const module = pyodide.pyimport("stageguide.spreadsheet");
+    module.install();
+    module.destroy();
+    const workbook = (await fs.readFile(spreadsheet.workbook)).toString("base64");
+    for (const quizPath of quizPaths) {
+      const quiz = JSON.parse(await fs.readFile(quizPath, "utf8"));
+      const reply = JSON.parse(api.handle("team", JSON.stringify({ quiz: quiz.id, file: { name: "sample.xlsx", base64: workbook } })));
+      if (!reply.ok && quizPath === quizPaths[0]) throw new Error(`reading the sample workbook failed: ${reply.error.message}`);
+      api.handle("team", JSON.stringify({ quiz: quiz.id, file: { name: "damaged.xlsx", base64: "UEsDBAAAAAAAAAAA" } }));
+    }
+    const known = new Set(core.files);
+    spreadsheetFiles = JSON.parse(report()).files.filter((name) => !known.has(name));
+  }
+  process.stdout.write(JSON.stringify({ ok: true, ...core, spreadsheet_files: spreadsheetFiles }) + "\n");
   report.destroy();
   api.destroy();
 }

@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..buildtools.engine import build_engine
+from ..core.limits import MAX_CSV_BYTES
 from ..buildtools.errors import BuildError
 from ..buildtools.runtime import copy_runtime
 from ..core import Quiz, QuizError
@@ -42,6 +43,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self.quiz_path: Path | None = None
         self.root: Path | None = None
         self.wheel: Path | None = None
+        self.spreadsheet: Path | None = None  # the .xlsx reader's bundle (buildtools/sheets.py)
         self.quiz_json: Path | None = None
         self.runtime_dir: Path | None = None
         self.command = "build"
@@ -100,6 +102,8 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 files.append(File.generated(config, self.asset_paths[asset.name], abs_src_path=str(asset)))
         files.append(File.generated(config, self.asset_paths["wheel"], abs_src_path=str(self.wheel)))
         files.append(File.generated(config, self.asset_paths["quiz"], abs_src_path=str(self.quiz_json)))
+        if self.spreadsheet is not None:  # fetched only when a spreadsheet is dropped on the team page
+            files.append(File.generated(config, f"{SITE_DIR}/engine/{self.spreadsheet.name}", abs_src_path=str(self.spreadsheet)))
         if self.config.runtime == "self-hosted":
             assert self.runtime_dir is not None
             for path in sorted(self.runtime_dir.iterdir()):
@@ -187,6 +191,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         except BuildError as error:
             raise PluginError(f"stageguide: {error}") from None
         self.wheel = built.wheel
+        self.spreadsheet = built.spreadsheet
         self.quiz_json = next(p for p in built.quizzes if p.name == f"{self.quiz.id}.json")
 
     def _name_build_files(self) -> None:
@@ -248,8 +253,10 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 "quiz": url(self.asset_paths["quiz"]),
                 # Never fetched: the Cache API key of this build's interpreter snapshot.
                 "snapshot": url(f"{SITE_DIR}/engine/interpreter-{self.engine_build}.snapshot"),
+                "spreadsheet": url(f"{SITE_DIR}/engine/{self.spreadsheet.name}") if self.spreadsheet else None,
             },
             "timeout_ms": int(self.config.engine_timeout * 1000),
+            "limits": {"file_bytes": MAX_CSV_BYTES},
             "sw": {"url": url(SW_NAME), "version": self.sw_version} if self.sw_version else None,
             "engine_script": url(self.asset_paths["engine.js"]),
         }
