@@ -12,12 +12,13 @@
   const engine = {
     worker: null,
     state: "idle", // idle | loading | ready | failed
-    start: "", // how the worker came up: "cold" or "snapshot"
+    start: "", // how the worker came up: "cold", "snapshot" (an earlier visit's) or "shipped" (the build's)
     error: "",
     nextId: 1,
     pending: new Map(),
     listeners: new Set(),
     timer: 0,
+    readyAt: null,
   };
 
   function engineNotify() {
@@ -64,6 +65,7 @@
       if (type === "ready") {
         clearTimeout(engine.timer);
         engine.start = (data && data.start) || "cold";
+        engine.readyAt = performance.now();
         engine.state = "ready";
         engineNotify();
         registerOffline(settings.sw);
@@ -81,9 +83,14 @@
     });
     // The interpreter snapshot lives in the service worker's versioned cache under a key that
     // hashes the wheel, the quiz, the runtime and the worker, so no build restores another's.
-    const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: urls.snapshot } : null;
+    const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: urls.snapshot_key } : null;
     const spreadsheet = urls.spreadsheet || null;
-    worker.postMessage({ id: 0, type: "init", data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet } });
+    const shipped = urls.snapshot || null;
+    worker.postMessage({
+      id: 0,
+      type: "init",
+      data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet, shipped },
+    });
   }
 
   // The service worker keeps the runtime for the next visit and for offline use. It is
@@ -183,6 +190,7 @@
       watch: engineWatch,
       state: () => engine.state,
       startedFrom: () => engine.start,
+      readyAt: () => engine.readyAt, // ms since navigation start when it became ready (for the bench)
     }),
   });
   if (early) engineStart(JSON.parse(early.dataset.sgSettings));

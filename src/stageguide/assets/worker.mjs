@@ -7,28 +7,35 @@
 // interpreter (core imported) in the site's versioned cache; the next visit restores
 // it instead of initialising Python again. Pyodide marks snapshots experimental, so
 // any failure to read or restore one falls back to a normal start and drops it.
+//
+// First visits in engines without JSPI (WebAssembly.Suspending; today WebKit, where
+// Python's own start-up is several times slower) restore a snapshot the build made
+// instead (`shipped`, gzipped, named by the hashes it depends on) and keep it as this
+// visit's snapshot. Other engines never fetch it: their normal start is quicker than
+// its download. Any failure falls back to a normal start.
 
 let engine = null; // Promise of the Python `handle` function, created once per worker
-let startedFrom = "cold"; // or "snapshot": how this worker's interpreter came up
+let startedFrom = "cold"; // or "snapshot" (saved by an earlier visit) or "shipped" (made by the build)
 let snapshotLater = null; // saves the snapshot once the visitor's first answer is on its way
 let spreadsheetUrl = null; // the .xlsx reader's bundle, fetched the first time a spreadsheet arrives
 let spreadsheetReady = null; // Promise, created once
 
-async function start({ pyodide, wheel, quiz, snapshot, spreadsheet }) {
+async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, shipped }) {
   spreadsheetUrl = spreadsheet || null;
   const [{ loadPyodide }, wheelBytes, quizData, saved] = await Promise.all([
     import(pyodide + "pyodide.mjs"),
     fetchOk(wheel).then((r) => r.arrayBuffer()),
     fetchOk(quiz).then((r) => r.json()),
-    readSnapshot(snapshot),
+    readSnapshot(snapshot).then((bytes) => bytes ?? readShipped(shipped)),
   ]);
   let py = null;
   if (saved) {
     try {
-      py = await loadPyodide({ indexURL: pyodide, packages: [], _loadSnapshot: saved });
-      startedFrom = "snapshot";
+      py = await loadPyodide({ indexURL: pyodide, packages: [], _loadSnapshot: saved.memory });
+      startedFrom = saved.from;
+      if (saved.from === "shipped" && snapshot) keepShipped(saved.gzipped, snapshot);
     } catch {
-      await dropSnapshot(snapshot);
+      if (saved.from === "snapshot") await dropSnapshot(snapshot);
     }
   }
   const fresh = py === null;
@@ -74,10 +81,30 @@ async function readSnapshot(snapshot) {
     const hit = await (await caches.open(snapshot.cache)).match(snapshot.key);
     if (!hit) return null;
     const bytes = await new Response(hit.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
-    return new Uint8Array(bytes);
+    return { from: "snapshot", memory: new Uint8Array(bytes) };
   } catch {
     return null;
   }
+}
+
+// Only where a normal start is slow: engines without JSPI (see the top of this file).
+async function readShipped(shipped) {
+  if (!shipped || typeof WebAssembly.Suspending === "function" || typeof DecompressionStream === "undefined") return null;
+  try {
+    const gzipped = await (await fetchOk(shipped)).arrayBuffer();
+    const stream = new Blob([gzipped]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return { from: "shipped", memory: new Uint8Array(await new Response(stream).arrayBuffer()), gzipped };
+  } catch {
+    return null;
+  }
+}
+
+// The build's snapshot becomes this visit's saved one, so the next visit (and offline use) needs no download.
+function keepShipped(gzipped, snapshot) {
+  caches
+    .open(snapshot.cache)
+    .then((cache) => cache.put(snapshot.key, new Response(gzipped, { headers: { "Content-Type": "application/gzip" } })))
+    .catch(() => {});
 }
 
 function saveSnapshot(py, snapshot) {

@@ -78,12 +78,18 @@ def run_bench(root: Path, args: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python build.py bench", description=run_bench.__doc__)
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, metavar="N", help=f"cold runs of each page figure (default {DEFAULT_RUNS})")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object instead of the table")
+    parser.add_argument("--engines", metavar="LIST", help="instead: cold and warm starts side by side in these engines, e.g. chromium,firefox,webkit")
     options = parser.parse_args(args)
     if options.runs < 1:
         parser.error("--runs must be 1 or more")
 
     def say(message: str) -> None:
         print(f"bench: {message}", file=sys.stderr, flush=True)
+
+    if options.engines is not None:
+        from .bench_engines import parse_engines, run_engine_bench
+
+        return run_engine_bench(root, parse_engines(options.engines), options.runs, options.json, say)
 
     report = measure(root, options.runs, say)
     print(json.dumps(report, indent=2) if options.json else format_report(report), flush=True)

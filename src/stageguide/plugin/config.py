@@ -28,6 +28,9 @@ class StageguideConfig(Config):
     offline = c.Type(bool, default=True)
     """Register a service worker from the quiz page: repeat visits start fast and work offline."""
 
+    startup_snapshot = c.Type(bool, default=True)
+    """Ship a build-time interpreter snapshot that engines without JSPI (WebKit) restore on a first visit."""
+
     csp = c.Type(bool, default=True)
     """Add a strict Content Security Policy to every page (left out under `mkdocs serve`)."""
 

@@ -19,6 +19,7 @@ from ..buildtools.engine import build_engine
 from ..core.limits import MAX_CSV_BYTES
 from ..buildtools.errors import BuildError
 from ..buildtools.runtime import copy_runtime
+from ..buildtools.snapshot import build_snapshot
 from ..core import Quiz, QuizError
 from ..quizfile import read_quiz
 from .buildnames import content_hash, engine_build, hashed_folder, hashed_name
@@ -46,6 +47,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self.spreadsheet: Path | None = None  # the .xlsx reader's bundle (buildtools/sheets.py)
         self.quiz_json: Path | None = None
         self.runtime_dir: Path | None = None
+        self.snapshot: Path | None = None
         self.command = "build"
         self.pinned: dict[str, Path] = {}
         self.sw_version: str | None = None
@@ -108,7 +110,15 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             assert self.runtime_dir is not None
             for path in sorted(self.runtime_dir.iterdir()):
                 files.append(File.generated(config, f"{self.runtime_path}{path.name}", abs_src_path=str(path)))
-        self.pinned = {f.dest_uri: Path(f.abs_src_path) for f in files if f.dest_uri.startswith(f"{SITE_DIR}/") and f.abs_src_path}
+        if self.snapshot is not None:
+            files.append(File.generated(config, f"{SITE_DIR}/engine/{self.snapshot.name}", abs_src_path=str(self.snapshot)))
+        # The start-up snapshot is not kept by the service worker: only engines that use it fetch it,
+        # and they keep it themselves (worker.mjs). Its name already changes with the pinned files.
+        self.pinned = {
+            f.dest_uri: Path(f.abs_src_path)
+            for f in files
+            if f.dest_uri.startswith(f"{SITE_DIR}/") and f.abs_src_path and Path(f.abs_src_path) != self.snapshot
+        }
         self.sw_version = version_of(self.pinned.values()) if self._offline_enabled() else None
         return files
 
@@ -188,11 +198,16 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 self.runtime_dir = self.root / "build" / "runtime"
                 trimmed = built.stdlib_files() if self.config.stdlib == "trimmed" else None
                 copy_runtime(self.root, self.runtime_dir, progress=log.info, stdlib_files=trimmed)
+            self.wheel = built.wheel
+            self.spreadsheet = built.spreadsheet
+            self.quiz_json = next(p for p in built.quizzes if p.name == f"{self.quiz.id}.json")
+            self.snapshot = None
+            if self.config.runtime == "self-hosted" and self.config.startup_snapshot:
+                assert self.runtime_dir is not None
+                out = self.root / "build" / "snapshot" / f"{self.quiz.id}-{tag}"
+                self.snapshot = build_snapshot(self.runtime_dir, self.wheel, self.quiz_json, out, progress=log.info)
         except BuildError as error:
             raise PluginError(f"stageguide: {error}") from None
-        self.wheel = built.wheel
-        self.spreadsheet = built.spreadsheet
-        self.quiz_json = next(p for p in built.quizzes if p.name == f"{self.quiz.id}.json")
 
     def _name_build_files(self) -> None:
         """Give every file a browser may keep a URL that changes with its content (see buildnames)."""
@@ -252,8 +267,9 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 "wheel": url(self.asset_paths["wheel"]),
                 "quiz": url(self.asset_paths["quiz"]),
                 # Never fetched: the Cache API key of this build's interpreter snapshot.
-                "snapshot": url(f"{SITE_DIR}/engine/interpreter-{self.engine_build}.snapshot"),
+                "snapshot_key": url(f"{SITE_DIR}/engine/interpreter-{self.engine_build}.snapshot"),
                 "spreadsheet": url(f"{SITE_DIR}/engine/{self.spreadsheet.name}") if self.spreadsheet else None,
+                "snapshot": url(f"{SITE_DIR}/engine/{self.snapshot.name}") if self.snapshot else None,
             },
             "timeout_ms": int(self.config.engine_timeout * 1000),
             "limits": {"file_bytes": MAX_CSV_BYTES},
