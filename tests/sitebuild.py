@@ -41,3 +41,17 @@ def variant_config(folder: Path, plugin: dict[str, Any], quiz_text: str | None =
         encoding="utf-8",
     )
     return config
+
+
+def built_file(site: Path, name: str) -> str:
+    """The site-relative path a build gave `name` (`quiz.js`, `worker.mjs`, `pyodide.asm.wasm`, a wheel, the quiz JSON).
+
+    Scripts and styles carry a content hash in their name, the engine and runtime files
+    sit in content-hashed folders (see stageguide.plugin.buildnames).
+    """
+    stem, _, suffix = name.rpartition(".")
+    base = site / "assets" / "stageguide"
+    found = [*base.glob(f"{stem}.*.{suffix}"), *base.glob(f"engine/*/{name}"), *base.glob(f"pyodide/*/{name}")]
+    if len(found) != 1:
+        raise AssertionError(f"expected one built file for {name} under {base}, found {[str(p) for p in found]}")
+    return found[0].relative_to(site).as_posix()

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sitebuild import REPO, run_mkdocs_build, variant_config
+from sitebuild import REPO, built_file, run_mkdocs_build, variant_config
 
 from stageguide.plugin.config import StageguideConfig
 from stageguide.plugin.render import render_quiz
@@ -69,28 +69,29 @@ def test_a_stage_page_that_does_not_exist_fails_the_build(tmp_path: Path) -> Non
 
 def test_the_default_site_ships_the_engine_the_trimmed_runtime_and_the_offline_files(default_site: Path) -> None:
     stageguide = default_site / "assets" / "stageguide"
-    wheels = list((stageguide / "engine").glob("*.whl"))
+    wheels = list((stageguide / "engine").glob("*/*.whl"))
     assert len(wheels) == 1 and wheels[0].name.endswith("-cp314-none-any.whl")
-    assert json.loads((stageguide / "engine" / "sales-marketing.json").read_text())["id"] == "sales-marketing"
-    manifest = json.loads((stageguide / "pyodide" / "runtime-manifest.json").read_text())
+    assert json.loads((default_site / built_file(default_site, "sales-marketing.json")).read_text())["id"] == "sales-marketing"
+    runtime = default_site / built_file(default_site, "runtime-manifest.json")
+    manifest = json.loads(runtime.read_text())
     assert manifest["stdlib"] == "trimmed"
     shipped = {entry["name"]: entry for entry in manifest["files"]}
     assert set(shipped) == {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide.asm.wasm.gz", "python_stdlib.zip", "pyodide-lock.json"}
     for name, entry in shipped.items():
-        assert (stageguide / "pyodide" / name).stat().st_size == entry["size"]
+        assert (runtime.parent / name).stat().st_size == entry["size"]
     full = REPO / "node_modules" / "pyodide" / "python_stdlib.zip"
-    trimmed = stageguide / "pyodide" / "python_stdlib.zip"
+    trimmed = runtime.parent / "python_stdlib.zip"
     assert trimmed.stat().st_size < full.stat().st_size / 2
     names = set(zipfile.ZipFile(trimmed).namelist())
     assert {"json/__init__.py", "csv.py", "traceback.py", "encodings/utf_8.py"} <= names
     assert "email/__init__.py" not in names and "unittest/__init__.py" not in names
-    assert json.loads((stageguide / "pyodide" / "pyodide-lock.json").read_text())["packages"] == {}
+    assert json.loads((runtime.parent / "pyodide-lock.json").read_text())["packages"] == {}
     assert (default_site / "stageguide-sw.js").is_file()
     offline = json.loads((stageguide / "offline.json").read_text())
-    assert "quiz/" in offline["precache"] and "assets/stageguide/pyodide/pyodide.asm.wasm" in offline["pinned"]
+    assert "quiz/" in offline["precache"] and built_file(default_site, "pyodide.asm.wasm") in offline["pinned"]
     # The service worker keeps the precompressed wasm the engine fetches, not the 9.6 MB plain one as well.
-    assert "assets/stageguide/pyodide/pyodide.asm.wasm.gz" in offline["precache"]
-    assert "assets/stageguide/pyodide/pyodide.asm.wasm" not in offline["precache"]
+    assert built_file(default_site, "pyodide.asm.wasm.gz") in offline["precache"]
+    assert built_file(default_site, "pyodide.asm.wasm") not in offline["precache"]
     quiz_page = (default_site / "quiz" / "index.html").read_text(encoding="utf-8")
     assert offline["version"] in quiz_page
     assert "<!-- stageguide:quiz -->" not in quiz_page and quiz_page.count("<fieldset") >= 20
@@ -107,7 +108,7 @@ def test_options_switch_off_trimming_offline_and_the_policy(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     site = tmp_path / "site"
     full = REPO / "node_modules" / "pyodide" / "python_stdlib.zip"
-    assert (site / "assets" / "stageguide" / "pyodide" / "python_stdlib.zip").read_bytes() == full.read_bytes()
+    assert (site / built_file(site, "python_stdlib.zip")).read_bytes() == full.read_bytes()
     assert not (site / "stageguide-sw.js").exists()
     assert "Content-Security-Policy" not in (site / "quiz" / "index.html").read_text(encoding="utf-8")
 

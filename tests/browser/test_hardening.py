@@ -17,6 +17,7 @@ from stageguide.buildtools.staticserver import Override, SiteServer
 from stageguide.core import score
 
 from .conftest import REPO, serve_site, variant_config
+from sitebuild import built_file
 from .quizpage import QUIZ, answer, checked_answers, submit, vector_for_total, wait_engine
 
 FAST_TIMEOUT_S = 6
@@ -119,9 +120,9 @@ def test_wasm_with_the_wrong_content_type_does_not_hang_the_page(page: Page, imp
     # The plain wasm labelled text/plain (a host that compresses wasm makes the engine fetch that one),
     # or a host's HTML error page sent with status 200 in place of the precompressed one.
     if name.endswith(".gz"):
-        impatient_server.overrides[f"assets/stageguide/pyodide/{name}"] = Override(content_type="text/html", body=b"<!doctype html><p>Not here")
+        impatient_server.overrides[built_file(impatient_server.root, name)] = Override(content_type="text/html", body=b"<!doctype html><p>Not here")
     else:
-        impatient_server.overrides[f"assets/stageguide/pyodide/{name}"] = Override(content_type="text/plain")
+        impatient_server.overrides[built_file(impatient_server.root, name)] = Override(content_type="text/plain")
         page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=200, headers={"Content-Encoding": "br", "Content-Type": "application/wasm"}, body=b"")
                    if route.request.method == "HEAD" else route.fallback())
     page.expected_problems += ["wasm", "Wasm", "WebAssembly", "MIME"]  # type: ignore[attr-defined]
@@ -135,7 +136,7 @@ def test_wasm_with_the_wrong_content_type_does_not_hang_the_page(page: Page, imp
 
 
 def test_missing_worker_script_falls_back(page: Page, impatient_server: SiteServer) -> None:
-    impatient_server.overrides["assets/stageguide/worker.mjs"] = Override(status=404)
+    impatient_server.overrides[built_file(impatient_server.root, "worker.mjs")] = Override(status=404)
     page.expected_problems += ["Failed to load resource", "404"]  # type: ignore[attr-defined]
     try:
         page.goto(impatient_server.url + "quiz/")

@@ -139,7 +139,7 @@ def test_every_way_of_fetching_the_wasm_reaches_ready_and_scores(page: Page, bui
                 response = route.fetch()
                 route.fulfill(response=response, body="delete self.DecompressionStream;\n" + response.text())
 
-            page.route("**/worker.mjs", older_browser)
+            page.route("**/worker.*mjs", older_browser)  # worker.<hash>.mjs
         page.goto(running.url + "quiz/")
         wait_engine(page)
         fetched = [line for line in running.log if "pyodide.asm.wasm" in line]  # before the service worker's install

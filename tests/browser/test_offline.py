@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from stageguide.core import encode
 
 from .conftest import REPO, build_site, variant_config
+from sitebuild import built_file
 from .quizpage import QUIZ, answer, submit, vector_for_total, wait_engine
 from stageguide.buildtools.staticserver import SiteServer
 
@@ -62,7 +63,7 @@ def test_second_visit_works_with_the_network_gone(page: Page, fresh_server: Site
     again = page.context.new_page()
     again.goto(url + "quiz/#a=" + encode(QUIZ, answers))
     expect(again.locator("[data-quiz-result]")).to_have_attribute("data-total", "71", timeout=60_000)
-    again.locator("[data-sg-reset]").click()
+    again.locator("[data-sg-view='mine']").click()  # leave the shared result for the visitor's own quiz
     answer(again, vector_for_total(22))
     expect(submit(again)).to_have_attribute("data-stage", "undefined")
     again.close()
@@ -79,7 +80,8 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
         [old] = _wait_until_cached(page)
 
         text = (REPO / "quiz" / "sales-marketing.yml").read_text(encoding="utf-8")
-        changed = text.replace(QUIZ.intro, "A brand new introduction for the second build.", 1)
+        intro = next(line for line in text.splitlines() if line.startswith("intro: "))  # as written, quotes escaped
+        changed = text.replace(intro, 'intro: "A brand new introduction for the second build."', 1)
         assert changed != text
         build_site(variant_config(tmp_path / "v2", {}, changed), site, site_url=server.url)
         assert "A brand new introduction" in (site / "quiz" / "index.html").read_text(encoding="utf-8")
@@ -102,7 +104,7 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
         cached_quiz = page.evaluate(
             f"""async () => {{
                  const cache = await caches.open({new!r});
-                 const hit = await cache.match(new URL('assets/stageguide/engine/sales-marketing.json', {server.url!r}).href);
+                 const hit = await cache.match(new URL({built_file(site, 'sales-marketing.json')!r}, {server.url!r}).href);
                  return (await hit.json()).intro;
                }}"""
         )
@@ -117,7 +119,7 @@ def _snapshot_saved(page: Page) -> bool:
         """async () => {
              for (const name of await caches.keys()) {
                const keys = (await (await caches.open(name)).keys()).map((r) => r.url);
-               if (keys.some((u) => u.endsWith('.whl.snapshot'))) return true;
+               if (keys.some((u) => u.endsWith('.snapshot'))) return true;
              }
              return false;
            }""",
@@ -134,7 +136,7 @@ def test_a_repeat_visit_restores_the_interpreter_snapshot(page: Page, server: Si
     again.goto(server.url + "quiz/#a=" + encode(QUIZ, answers))
     expect(again.locator("[data-quiz-result]")).to_have_attribute("data-total", "57", timeout=60_000)
     assert again.evaluate("window.stageguide.engine.startedFrom()") == "snapshot"
-    again.locator("[data-sg-reset]").click()
+    again.locator("[data-sg-view='mine']").click()  # leave the shared result for the visitor's own quiz
     answer(again, vector_for_total(95))
     expect(submit(again)).to_have_attribute("data-stage", "integrated")
     again.close()
@@ -149,7 +151,7 @@ def test_a_damaged_snapshot_falls_back_to_a_normal_start(page: Page, server: Sit
              for (const name of await caches.keys()) {
                const cache = await caches.open(name);
                for (const request of await cache.keys()) {
-                 if (request.url.endsWith('.whl.snapshot')) await cache.put(request, new Response('not a snapshot'));
+                 if (request.url.endsWith('.snapshot')) await cache.put(request, new Response('not a snapshot'));
                }
              }
            }"""

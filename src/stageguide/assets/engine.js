@@ -107,8 +107,9 @@
       if (type === "reply") request.resolve(data);
       else request.reject(Object.assign(new Error(error.message), { kind: error.kind }));
     });
-    // The interpreter snapshot lives in the service worker's versioned cache, so a new build never restores an old one.
-    const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: `${urls.wheel}.snapshot` } : null;
+    // The interpreter snapshot lives in the service worker's versioned cache under a key that
+    // hashes the wheel, the quiz, the runtime and the worker, so no build restores another's.
+    const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: urls.snapshot_key } : null;
     const controlled = Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
     const spreadsheet = urls.spreadsheet || null;
     const shipped = urls.snapshot || null;

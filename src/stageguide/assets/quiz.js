@@ -95,6 +95,107 @@
     }
   }
 
+  // ------------------------------------------------- viewing a shared result
+  // A share link's answers are kept apart from the visitor's own (issue 17). While a
+  // shared result is viewed, the form shows the link's answers read-only and nothing is
+  // written to storage; only "Start from these answers" makes them the visitor's own,
+  // and "Back to my answers" leaves the link. A click on an answer is refused with a
+  // pointer to those two choices rather than silently forking someone else's answers.
+  // The banner is built here, not in the template, so the form markup stays as it is.
+  function createSharedView({ root, form, quiz, listen, onAdopt, onLeave }) {
+    let viewing = null; // null, or { code, share } (share is null while the link is being opened)
+    const text = h("p", { class: "sg-shared__text" });
+    const hint = h("p", { class: "sg-shared__hint", role: "status" });
+    const adopt = h("button", { type: "button", class: "md-button md-button--primary", "data-sg-view": "adopt" }, "Start from these answers");
+    const mine = h("button", { type: "button", class: "md-button", "data-sg-view": "mine" }, "Back to my answers");
+    const banner = h(
+      "div",
+      { class: "sg-notice sg-shared", "data-sg-shared": "", role: "region", "aria-label": "Shared result", tabindex: "-1", hidden: true },
+      text,
+      h("div", { class: "sg-shared__buttons" }, adopt, mine),
+      hint,
+    );
+    form.before(banner);
+    const actions = form.querySelector(".sg-actions");
+    const nameInput = form.querySelector('input[name="sg-name"]');
+
+    function render(savedCount) {
+      const active = viewing !== null;
+      banner.hidden = !active;
+      form.classList.toggle("sg-form--viewing", active);
+      if (actions) actions.hidden = active;
+      if (nameInput) nameInput.readOnly = active;
+      root.dataset.view = active ? "shared" : "own";
+      if (!active) return;
+      const who = viewing.share && viewing.share.name ? ` from ${viewing.share.name}` : "";
+      const own =
+        savedCount > 0
+          ? ` Your own answers (${savedCount} of ${quiz.statements.length}) are kept as they were; starting from these answers replaces them.`
+          : " Your own answers are not changed.";
+      text.textContent = viewing.share
+        ? `You are viewing answers${who} from a shared link.${own}`
+        : "Opening the answers from a shared link…";
+      adopt.disabled = !viewing.share;
+      mine.textContent = savedCount > 0 ? "Back to my answers" : "Take the quiz myself";
+    }
+
+    function refuse() {
+      hint.textContent = "These answers belong to the shared link and cannot be changed here. Choose “Start from these answers” to work on a copy of them, or go back to your own.";
+      banner.scrollIntoView({ behavior: "smooth", block: "center" });
+      banner.focus({ preventScroll: true });
+    }
+
+    // A cancelled click leaves the radio as it was and fires no change, so nothing is saved.
+    listen(form, "click", (event) => {
+      if (viewing && event.target.closest("label, input[type='radio']")) {
+        event.preventDefault();
+        refuse();
+      }
+    });
+    listen(adopt, "click", () => {
+      if (!viewing || !viewing.share) return;
+      const share = viewing.share;
+      viewing = null;
+      hint.textContent = "";
+      onAdopt(share);
+    });
+    listen(mine, "click", () => {
+      viewing = null;
+      hint.textContent = "";
+      onLeave();
+    });
+
+    return {
+      active: () => viewing !== null,
+      share: () => (viewing ? viewing.share : null),
+      opening(code, savedCount) {
+        viewing = { code, share: null };
+        hint.textContent = "";
+        render(savedCount);
+      },
+      showing(code, share, savedCount) {
+        viewing = { code, share };
+        render(savedCount);
+      },
+      close(savedCount) {
+        viewing = null;
+        hint.textContent = "";
+        render(savedCount);
+      },
+      refuse,
+    };
+  }
+
+  // The link holds exactly what is saved (the visitor's own link, or a reload after
+  // "Start from these answers"): then there is nothing to keep apart.
+  function sameAsSaved(quiz, share, saved) {
+    return (
+      quiz.statements.every((id) => saved.answers[id] === share.answers[id]) &&
+      (saved.group || null) === (share.group || null) &&
+      (saved.name || "") === (share.name || "")
+    );
+  }
+
   // ----------------------------------------------------------------- quiz
   function mountQuiz(root, scope) {
     const { listen, onCleanup } = scope;
@@ -113,6 +214,8 @@
     const figures = root.querySelector("[data-sg-figures]");
     let saveFailed = false;
     let shownPhase = "";
+    const savedCount = () => Object.keys(storageRead(quiz).answers).length;
+    const view = createSharedView({ root, form, quiz, listen, onAdopt: adoptShared, onLeave: backToMine });
 
     root.classList.add("sg-js");
     status.hidden = false;
@@ -170,6 +273,7 @@
     }
 
     function save() {
+      if (view.active()) return; // a shared link's answers are never the visitor's until adopted
       if (!storageWrite(quiz, readForm()) && !saveFailed) {
         saveFailed = true;
         showNotice("This browser is not letting the page save your answers, so they will be lost if you leave. Finish in one go, or use the share link at the end.");
@@ -261,6 +365,7 @@
 
     async function submit(event) {
       event.preventDefault();
+      if (view.active()) return;
       const state = readForm();
       const missing = quiz.statements.filter((id) => !(id in state.answers));
       if (missing.length) {
@@ -300,25 +405,57 @@
     async function openShare(code) {
       if (engineState() === "ready") status.textContent = "Opening the shared answers…";
       renderSharePreview(code);
+      view.opening(code, savedCount());
+      fillForm({ answers: {}, group: null, name: "" });
+      clearResult();
       try {
         const reply = await engineRequest("share", { quiz: quiz.id, code });
-        if (!scope.active) return;
+        if (!scope.active || shareCodeFromHash(location.hash) !== code) return;
         const answers = Object.fromEntries(quiz.statements.map((id, i) => [id, reply.share.answers[i]]));
-        fillForm({ answers, group: reply.share.group, name: reply.share.name });
+        const share = { answers, group: reply.share.group || null, name: reply.share.name || "" };
+        const saved = storageRead(quiz);
+        if (sameAsSaved(quiz, share, saved)) view.close(0);
+        else view.showing(code, share, Object.keys(saved.answers).length);
+        fillForm(share);
         showResult(reply.result, code);
         showNotice("");
       } catch (error) {
-        if (!scope.active) return;
+        if (!scope.active || shareCodeFromHash(location.hash) !== code) return;
         if (preview) preview.hidden = true;
-        history.replaceState(history.state, "", location.href.split("#")[0]);
-        fillForm({ answers: {}, group: null, name: "" });
-        clearResult();
+        const own = showOwnAnswers();
+        const kept = own ? "Your own saved answers are below, unchanged." : "The quiz below is empty, so you can take it yourself.";
         showNotice(
           error.kind === "answer"
-            ? `This share link could not be opened: ${error.message}. The quiz below is empty, so you can take it yourself.`
-            : `This share link could not be opened because the scoring engine is not available. The quiz below is empty.`,
+            ? `This share link could not be opened: ${error.message}. ${kept}`
+            : `This share link could not be opened because the scoring engine is not available. ${kept}`,
         );
       }
+    }
+
+    // Leave the link: the visitor's own saved answers come back, no result, no fragment.
+    function showOwnAnswers() {
+      history.replaceState(history.state, "", location.href.split("#")[0]);
+      const saved = storageRead(quiz);
+      view.close(0);
+      fillForm(saved);
+      clearResult();
+      return Object.keys(saved.answers).length;
+    }
+
+    function backToMine() {
+      showOwnAnswers();
+      showNotice("");
+      const first = form.querySelector('input[type="radio"]');
+      if (first) first.focus({ preventScroll: true });
+      root.scrollIntoView({ behavior: "smooth", block: "start" });
+    }
+
+    // The visitor chose to take the link's answers as their own: only now are they saved.
+    function adoptShared(share) {
+      view.close(0);
+      fillForm(share);
+      save();
+      status.textContent = "These answers are now yours: change any of them and press “See my stage” again.";
     }
 
     function reset() {
@@ -336,9 +473,16 @@
     function onHashChange() {
       const code = shareCodeFromHash(location.hash);
       if (code) openShare(code);
+      else if (view.active()) showOwnAnswers();
     }
 
     listen(form, "change", () => {
+      if (view.active()) {
+        const share = view.share();
+        fillForm(share || { answers: {}, group: null, name: "" });
+        view.refuse();
+        return;
+      }
       update();
       save();
     });

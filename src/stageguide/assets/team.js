@@ -20,6 +20,24 @@
     { colour: "#56B4E9", shape: "plus", dash: "1 2" },
   ];
   const NO_GROUP_STYLE = { colour: "#757575", shape: "ring", dash: "3 2" };
+  // Drawing a big report in one go blocks the page for up to two seconds (mostly style and
+  // layout of thousands of new nodes). The summary comes first; the chart's dots (one
+  // dimension per step) and the respondents' rows (a slice per step) follow, each in its
+  // own task after a frame, so no single task holds the main thread for long.
+  const ROWS_PER_STEP = 100;
+  const DOT_TITLES_UP_TO = 100; // a hover title per dot helps in a small team; in a big one they overlap anyway
+
+  function nextFrame() {
+    return new Promise((resolve) => {
+      const fallback = setTimeout(resolve, 100); // hidden tabs get no frames
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          clearTimeout(fallback);
+          resolve();
+        }, 0),
+      );
+    });
+  }
 
   // ------------------------------------------------------------------ dom
   function svg(tag, attributes = {}, ...children) {
@@ -58,6 +76,7 @@
     const message = root.querySelector("[data-sg-message]");
     const slot = root.querySelector("[data-sg-team-slot]");
     let shownFragment = null; // the #t=… of the report on screen, to ignore our own hash changes
+    let drawing = 0; // counts reports shown, so a newer report (or leaving) stops an older one's steps
 
     root.classList.add("sg-js");
     status.hidden = false;
@@ -75,16 +94,33 @@
       else status.textContent = "Preparing the report engine… you can paste links now.";
     }
 
-    function showReport(report) {
+    function showReport(report, afterFirstFrame = () => {}) {
       shownFragment = `t=${report.codes.join(",")}`;
       const url = `${location.href.split("#")[0]}#${shownFragment}`;
       history.replaceState(history.state, "", url);
-      slot.replaceChildren(renderReport(report, url, settings));
+      const { body, steps } = renderReport(report, url, settings);
+      slot.replaceChildren(body);
       slot.hidden = false;
       root.classList.add("sg-has-report");
+      steps.unshift(afterFirstFrame); // the same array: steps add further steps to it as they run
+      drawSteps(body, steps);
+    }
+
+    async function drawSteps(body, steps) {
+      const run = ++drawing;
+      slot.setAttribute("aria-busy", "true");
+      for (const step of steps) {
+        await nextFrame();
+        if (!scope.active || run !== drawing) return;
+        step();
+      }
+      body.dataset.complete = "true";
+      slot.removeAttribute("aria-busy");
     }
 
     function clearReport() {
+      drawing += 1;
+      slot.removeAttribute("aria-busy");
       slot.replaceChildren();
       slot.hidden = true;
       root.classList.remove("sg-has-report");
@@ -110,10 +146,13 @@
       try {
         const report = await engineRequest("team", { quiz: quiz.id, ...input, format: "auto" });
         if (!scope.active) return;
-        showReport(report);
+        showReport(report, () => {
+          // After the first frame: focusing and scrolling force a layout, which must not
+          // land in the same task as building the report.
+          slot.focus({ preventScroll: true });
+          slot.scrollIntoView({ behavior: "smooth", block: "start" });
+        });
         status.textContent = `Team report made from ${origin}.`;
-        slot.focus({ preventScroll: true });
-        slot.scrollIntoView({ behavior: "smooth", block: "start" });
       } catch (error) {
         if (!scope.active) return;
         clearReport();
@@ -273,7 +312,7 @@
   // ---------------------------------------------------------------- chart
   // One row per dimension: a dot per respondent at their mean on the scale (stacked when
   // they coincide), and for each group a line and an open marker at the group's mean.
-  function renderChart(report, settings, captionId) {
+  function renderChart(report, settings, captionId, steps) {
     const width = 640;
     const left = 24;
     const right = width - 24;
@@ -324,16 +363,22 @@
       }
       const tallest = Math.max(...Array.from(stacks.values(), (stack) => stack.length));
       const step = Math.min(dot + 1, (rowHeight - dot - 6) / Math.max(tallest - 1, 1));
-      for (const stack of stacks.values()) {
-        stack.forEach(({ person, value }, place) => {
-          const offset = place === 0 ? 0 : Math.ceil(place / 2) * (place % 2 ? -1 : 1);
-          const mark = marker(styleFor(settings, person.group), x(value), middle + offset * step, dot, false);
-          mark.classList.add("sg-chart__dot");
-          mark.setAttribute("data-group", groupKey(person.group));
-          mark.append(svg("title", {}, `${person.label}: ${fixed(value)}`));
-          row.append(mark);
-        });
-      }
+      const dots = svg("g", { class: "sg-chart__dots" });
+      row.append(dots);
+      steps.push(() => {
+        const fragment = document.createDocumentFragment();
+        for (const stack of stacks.values()) {
+          stack.forEach(({ person, value }, place) => {
+            const offset = place === 0 ? 0 : Math.ceil(place / 2) * (place % 2 ? -1 : 1);
+            const mark = marker(styleFor(settings, person.group), x(value), middle + offset * step, dot, false);
+            mark.classList.add("sg-chart__dot");
+            mark.setAttribute("data-group", groupKey(person.group));
+            if (report.respondents.length <= DOT_TITLES_UP_TO) mark.append(svg("title", {}, `${person.label}: ${fixed(value)}`));
+            fragment.append(mark);
+          });
+        }
+        dots.append(fragment);
+      });
       for (const group of dimension.groups) {
         if (group.mean === null) continue;
         const style = styleFor(settings, group.id);
@@ -409,7 +454,9 @@
     ];
   }
 
+  // The report's body, and the steps that complete it (see ROWS_PER_STEP).
   function renderReport(report, url, settings) {
+    const steps = [];
     const groups = report.groups;
     const titles = new Map(groups.map((g) => [groupKey(g.id), g.title]));
     const captionId = "sg-team-chart-caption";
@@ -477,115 +524,130 @@
       ),
     );
 
-    sections.push(
-      h("h3", {}, "By dimension"),
-      h(
-        "figure",
-        { class: "sg-team__figure" },
-        renderLegend(report, settings),
-        renderChart(report, settings, captionId),
+    // The summary is drawn at once; everything below it follows in steps.
+    const body = h("div", { class: "sg-team__body", "data-team-report": "", "data-count": report.count }, sections);
+
+    steps.push(() =>
+      body.append(
+        h("h3", {}, "By dimension"),
         h(
-          "figcaption",
-          { id: captionId },
-          `Each dimension's average answer per person on the ${report.scale.min}–${report.scale.max} scale, by group, with each group's mean. The same figures are in the tables below.`,
-        ),
-      ),
-      table(
-        `Mean per dimension on the ${report.scale.min}–${report.scale.max} scale; the gap is between the two groups furthest apart`,
-        ["Dimension", ...groups.map((g) => `${g.title} (${g.count})`), "Team", "Gap"],
-        report.dimensions.map((d) =>
+          "figure",
+          { class: "sg-team__figure" },
+          renderLegend(report, settings),
+          renderChart(report, settings, captionId, steps),
           h(
-            "tr",
-            { "data-dimension": d.id },
-            h("th", { scope: "row" }, d.title),
-            d.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
-            h("td", { "data-team-mean": "" }, fixed(d.mean)),
-            h("td", { "data-gap": d.gap ? d.gap.points : "" }, gapText(d.gap)),
+            "figcaption",
+            { id: captionId },
+            `Each dimension's average answer per person on the ${report.scale.min}–${report.scale.max} scale, by group, with each group's mean. The same figures are in the tables below.`,
           ),
         ),
-        { "data-team-dimensions": "" },
+        table(
+          `Mean per dimension on the ${report.scale.min}–${report.scale.max} scale; the gap is between the two groups furthest apart`,
+          ["Dimension", ...groups.map((g) => `${g.title} (${g.count})`), "Team", "Gap"],
+          report.dimensions.map((d) =>
+            h(
+              "tr",
+              { "data-dimension": d.id },
+              h("th", { scope: "row" }, d.title),
+              d.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
+              h("td", { "data-team-mean": "" }, fixed(d.mean)),
+              h("td", { "data-gap": d.gap ? d.gap.points : "" }, gapText(d.gap)),
+            ),
+          ),
+          { "data-team-dimensions": "" },
+        ),
       ),
     );
 
-    const between = report.disagreements.between;
-    sections.push(h("h3", {}, "Where the functions disagree most"));
-    sections.push(
-      between.length
-        ? table(
-            "Statements with the largest difference between group means",
-            ["Statement", ...groups.map((g) => g.title), "Gap"],
-            between.map((s) =>
-              h(
-                "tr",
-                { "data-statement": s.id },
-                h("th", { scope: "row" }, `${s.number}. ${s.text}`),
-                s.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
-                h("td", { "data-gap": s.gap.points }, gapText(s.gap)),
+    steps.push(() => {
+      const parts = [];
+      const between = report.disagreements.between;
+      parts.push(h("h3", {}, "Where the functions disagree most"));
+      parts.push(
+        between.length
+          ? table(
+              "Statements with the largest difference between group means",
+              ["Statement", ...groups.map((g) => g.title), "Gap"],
+              between.map((s) =>
+                h(
+                  "tr",
+                  { "data-statement": s.id },
+                  h("th", { scope: "row" }, `${s.number}. ${s.text}`),
+                  s.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
+                  h("td", { "data-gap": s.gap.points }, gapText(s.gap)),
+                ),
               ),
-            ),
-            { "data-team-between": "" },
-          )
-        : h("p", { class: "sg-help" }, groups.filter((g) => g.id !== null).length < 2 ? "This needs answers from at least two groups." : "None: the groups give the same average answers."),
-    );
-    const within = report.disagreements.within;
-    sections.push(h("h3", {}, "Where the team disagrees most"));
-    sections.push(
-      within.length
-        ? table(
-            "Statements with the widest spread of answers across the whole team",
-            ["Statement", "Spread", "Answers", "Mean"],
-            within.map((s) =>
-              h(
-                "tr",
-                { "data-statement": s.id },
-                h("th", { scope: "row" }, `${s.number}. ${s.text}`),
-                h("td", { "data-spread": s.spread }, fixed(s.spread)),
-                h("td", {}, `${s.min} to ${s.max}`),
-                h("td", {}, fixed(s.mean)),
+              { "data-team-between": "" },
+            )
+          : h("p", { class: "sg-help" }, groups.filter((g) => g.id !== null).length < 2 ? "This needs answers from at least two groups." : "None: the groups give the same average answers."),
+      );
+      const within = report.disagreements.within;
+      parts.push(h("h3", {}, "Where the team disagrees most"));
+      parts.push(
+        within.length
+          ? table(
+              "Statements with the widest spread of answers across the whole team",
+              ["Statement", "Spread", "Answers", "Mean"],
+              within.map((s) =>
+                h(
+                  "tr",
+                  { "data-statement": s.id },
+                  h("th", { scope: "row" }, `${s.number}. ${s.text}`),
+                  h("td", { "data-spread": s.spread }, fixed(s.spread)),
+                  h("td", {}, `${s.min} to ${s.max}`),
+                  h("td", {}, fixed(s.mean)),
+                ),
               ),
-            ),
-            { "data-team-within": "" },
-          )
-        : h("p", { class: "sg-help" }, report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers."),
-    );
+              { "data-team-within": "" },
+            )
+          : h("p", { class: "sg-help" }, report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers."),
+      );
+      body.append(...parts);
+    });
 
-    sections.push(
-      h("h3", {}, "Respondents"),
-      table(
+    steps.push(() => {
+      const respondentRow = (r) =>
+        h(
+          "tr",
+          { "data-respondent": r.number, "data-group": groupKey(r.group) },
+          h("td", {}, String(r.number)),
+          h("th", { scope: "row" }, r.label),
+          h("td", {}, titles.get(groupKey(r.group))),
+          h("td", { "data-total": r.total ?? "" }, r.total === null ? "–" : r.estimated ? `about ${r.total}` : String(r.total)),
+          h("td", { "data-stage": r.stage ? r.stage.id : "" }, r.stage ? r.stage.title : `none (${r.unjudged} not judged)`),
+          r.dimensions.map((value) => h("td", {}, fixed(value))),
+        );
+      const respondents = table(
         `Each person's total, stage and mean per dimension on the ${report.scale.min}–${report.scale.max} scale (the dots in the chart)`,
         ["#", "Name", "Group", "Total", "Stage", ...report.dimensions.map((d) => d.title)],
-        report.respondents.map((r) =>
-          h(
-            "tr",
-            { "data-respondent": r.number, "data-group": groupKey(r.group) },
-            h("td", {}, String(r.number)),
-            h("th", { scope: "row" }, r.label),
-            h("td", {}, titles.get(groupKey(r.group))),
-            h("td", { "data-total": r.total ?? "" }, r.total === null ? "–" : r.estimated ? `about ${r.total}` : String(r.total)),
-            h("td", { "data-stage": r.stage ? r.stage.id : "" }, r.stage ? r.stage.title : `none (${r.unjudged} not judged)`),
-            r.dimensions.map((value) => h("td", {}, fixed(value))),
-          ),
-        ),
+        [],
         { "data-team-respondents": "" },
-      ),
-    );
-
-    sections.push(
-      h(
-        "div",
-        { class: "sg-share" },
-        h("label", { class: "sg-share__label" }, "Team link (it holds everyone's answers after the #; opening it makes this report again)", h("input", { type: "text", readonly: true, value: url, "data-team-link": "" })),
+      );
+      const tbody = respondents.querySelector("tbody");
+      const slices = [];
+      for (let start = 0; start < report.respondents.length; start += ROWS_PER_STEP) {
+        const slice = report.respondents.slice(start, start + ROWS_PER_STEP);
+        slices.push(() => tbody.append(...slice.map(respondentRow)));
+      }
+      const share = [
         h(
           "div",
-          { class: "sg-share__buttons" },
-          h("button", { type: "button", class: "md-button", "data-sg-action": "copy" }, "Copy link"),
-          h("button", { type: "button", class: "md-button", "data-sg-action": "print" }, "Print"),
-          h("span", { class: "sg-share__copied", "data-sg-copied": "", role: "status" }),
+          { class: "sg-share" },
+          h("label", { class: "sg-share__label" }, "Team link (it holds everyone's answers after the #; opening it makes this report again)", h("input", { type: "text", readonly: true, value: url, "data-team-link": "" })),
+          h(
+            "div",
+            { class: "sg-share__buttons" },
+            h("button", { type: "button", class: "md-button", "data-sg-action": "copy" }, "Copy link"),
+            h("button", { type: "button", class: "md-button", "data-sg-action": "print" }, "Print"),
+            h("span", { class: "sg-share__copied", "data-sg-copied": "", role: "status" }),
+          ),
         ),
-      ),
-    );
+      ];
+      body.append(h("h3", {}, "Respondents"), respondents, ...share);
+      steps.push(...slices);
+    });
 
-    return h("div", { class: "sg-team__body", "data-team-report": "", "data-count": report.count }, sections);
+    return { body, steps };
   }
 
   mountEach("[data-stageguide-team]", mountTeam);

@@ -55,7 +55,7 @@ QUIZ_PAGE = "quiz/"
 SITE_ASSETS = "assets/stageguide/"
 RUNTIME_DIR = SITE_ASSETS + "pyodide/"
 ENGINE_DIR = SITE_ASSETS + "engine/"
-WORKER = SITE_ASSETS + "worker.mjs"
+WORKER = SITE_ASSETS + "worker."  # worker.<content hash>.mjs
 RUNTIME_PREFIXES = (RUNTIME_DIR, ENGINE_DIR, WORKER)
 
 # What the baseline worker reports about its own start (baseline-worker.mjs), in ms.
@@ -258,15 +258,16 @@ def _variant_config(root: Path, folder: Path, docs: Path, node_modules: Path) ->
 
 def _add_baseline(site: Path) -> str:
     """Copy the baseline page into the served site; the query string that points it at the site's runtime and wheel."""
-    wheels = sorted((site / ENGINE_DIR).glob("*.whl"))
-    runtime = site / RUNTIME_DIR / "pyodide.mjs"
+    wheels = sorted((site / ENGINE_DIR).glob("*/*.whl"))  # engine/<content hash>/<wheel>
+    runtimes = sorted((site / RUNTIME_DIR).glob("*/pyodide.mjs"))  # pyodide/<content hash>/
+    runtime = runtimes[0] if len(runtimes) == 1 else site / RUNTIME_DIR / "pyodide.mjs"
     if len(wheels) != 1 or not runtime.is_file():
         raise BuildError(f"the built site has no single engine wheel under {ENGINE_DIR} or no {runtime.name} under {RUNTIME_DIR}: {[w.name for w in wheels]}")
     target = site / BASELINE_DIR
     target.mkdir()
     for name in BASELINE_FILES:
         shutil.copyfile(BASELINE_SOURCE / name, target / name)
-    return f"?pyodide=../{RUNTIME_DIR}&wheel=../{ENGINE_DIR}{wheels[0].name}"
+    return f"?pyodide=../{runtime.parent.relative_to(site).as_posix()}/&wheel=../{wheels[0].relative_to(site).as_posix()}"
 
 
 def _quiz_for_share(root: Path) -> Any:
@@ -591,7 +592,7 @@ def _need(marks: dict[str, float], name: str, where: str) -> float:
 
 
 def _engine_worker_start(probe: dict[str, Any]) -> float:
-    starts = [w["at"] for w in probe["workers"] if w["url"].split("?")[0].endswith("/worker.mjs")]
+    starts = [w["at"] for w in probe["workers"] if w["url"].split("?")[0].rsplit("/", 1)[-1].startswith("worker.")]
     if not starts:
         raise BuildError("the quiz page never created its engine worker (worker.mjs)")
     return float(min(starts))
@@ -601,7 +602,7 @@ SNAPSHOT_WAIT_S = 20
 _SNAPSHOT_SAVED = """async () => {
   for (const name of await caches.keys()) {
     const keys = await (await caches.open(name)).keys();
-    if (keys.some((request) => request.url.endsWith(".whl.snapshot"))) return true;
+    if (keys.some((request) => request.url.endsWith(".snapshot"))) return true;
   }
   return false;
 }"""

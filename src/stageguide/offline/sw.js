@@ -4,8 +4,11 @@
 // as `stageguide-sw.js?v=<version>` at the site root. The version is a hash of what it
 // precaches, so a new build changes the script URL, a new worker installs its own
 // cache, and the old cache is deleted when it activates.
-//   - Versioned files (the Pyodide runtime, the compiled wheel, the quiz data, our
-//     scripts): cache first, from the list in offline.json.
+//   - Pinned files (the Pyodide runtime, the compiled wheel, the quiz data, our
+//     scripts and styles): cache first, from the list in offline.json. Their URLs
+//     carry a hash of their content (plugin/buildnames.py), so a new build's page asks
+//     for new URLs and this worker, even an old one, can never answer them with an
+//     old build's file.
 //   - Pages and everything else on the site: network first, the cached copy when offline.
 
 const VERSION = new URL(self.location.href).searchParams.get("v") || "unversioned";

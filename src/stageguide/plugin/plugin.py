@@ -22,6 +22,7 @@ from ..buildtools.runtime import TEXT_SUFFIXES, copy_runtime, download_sizes, tr
 from ..buildtools.snapshot import build_snapshot
 from ..core import Quiz, QuizError
 from ..quizfile import read_quiz
+from .buildnames import content_hash, engine_build, hashed_folder, hashed_name
 from .config import StageguideConfig
 from .csp import apply_to_site
 from .offline import MANIFEST_NAME, SW_NAME, SW_SOURCE, manifest, version_of
@@ -53,6 +54,9 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self.engine_pages: dict[str, str] = {}  # page URL -> built file, for pages that start the engine
         self.sizes: dict[str, int] = {}  # bytes of each file the engine downloads, for the progress bar
         self.transfer: dict[str, int] = {}  # the gzipped size of those that hosts send compressed
+        self.asset_paths: dict[str, str] = {}  # asset name -> its content-hashed site path
+        self.runtime_path = f"{SITE_DIR}/pyodide/"
+        self.engine_build = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -76,11 +80,11 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         # Our partials win over the theme's, but not over the site's own custom_dir.
         custom = 1 if config.theme.custom_dir else 0
         config.theme.dirs.insert(custom, str(OVERRIDES))
-        config.extra_css.append(f"{SITE_DIR}/theme.css")
-        config.extra_css.append(f"{SITE_DIR}/quiz.css")
-        config.extra_css.append(f"{SITE_DIR}/team.css")
+        self._name_build_files()
+        for sheet in ("theme.css", "quiz.css", "team.css"):
+            config.extra_css.append(self.asset_paths[sheet])
         for script in SCRIPTS:  # small, on every page: instant navigation may reach a quiz from anywhere
-            config.extra_javascript.append(f"{SITE_DIR}/{script}")
+            config.extra_javascript.append(self.asset_paths[script])
         return config
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
@@ -99,15 +103,15 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self._check_pages(files)
         for asset in sorted(ASSETS.iterdir()):
             if asset.is_file():
-                files.append(File.generated(config, f"{SITE_DIR}/{asset.name}", abs_src_path=str(asset)))
-        files.append(File.generated(config, f"{SITE_DIR}/engine/{self.wheel.name}", abs_src_path=str(self.wheel)))
-        files.append(File.generated(config, f"{SITE_DIR}/engine/{self.quiz_json.name}", abs_src_path=str(self.quiz_json)))
+                files.append(File.generated(config, self.asset_paths[asset.name], abs_src_path=str(asset)))
+        files.append(File.generated(config, self.asset_paths["wheel"], abs_src_path=str(self.wheel)))
+        files.append(File.generated(config, self.asset_paths["quiz"], abs_src_path=str(self.quiz_json)))
         if self.spreadsheet is not None:  # fetched only when a spreadsheet is dropped on the team page
             files.append(File.generated(config, f"{SITE_DIR}/engine/{self.spreadsheet.name}", abs_src_path=str(self.spreadsheet)))
         if self.config.runtime == "self-hosted":
             assert self.runtime_dir is not None
             for path in sorted(self.runtime_dir.iterdir()):
-                files.append(File.generated(config, f"{SITE_DIR}/pyodide/{path.name}", abs_src_path=str(path)))
+                files.append(File.generated(config, f"{self.runtime_path}{path.name}", abs_src_path=str(path)))
         if self.snapshot is not None:
             files.append(File.generated(config, f"{SITE_DIR}/engine/{self.snapshot.name}", abs_src_path=str(self.snapshot)))
         # The start-up snapshot is not kept by the service worker: only engines that use it fetch it,
@@ -137,7 +141,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             return None
         # Fetch engine.js from the first bytes of the page: the async copy after the form
         # then runs the moment the form is parsed, and Pyodide starts that early.
-        hint = f'<link rel="preload" as="script" href="{get_relative_url(f"{SITE_DIR}/engine.js", page.url)}">'
+        hint = f'<link rel="preload" as="script" href="{get_relative_url(self.asset_paths["engine.js"], page.url)}">'
         at = output.find("</title>")
         return output if at < 0 else output[: at + len("</title>")] + hint + output[at + len("</title>"):]
 
@@ -218,6 +222,20 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         except (OSError, ValueError, KeyError, BuildError) as error:
             raise PluginError(f"stageguide: cannot read the runtime's file sizes: {error}") from None
 
+    def _name_build_files(self) -> None:
+        """Give every file a browser may keep a URL that changes with its content (see buildnames)."""
+        assert self.wheel is not None and self.quiz_json is not None
+        self.asset_paths = {p.name: f"{SITE_DIR}/{hashed_name(p)}" for p in sorted(ASSETS.iterdir()) if p.is_file()}
+        self.asset_paths["wheel"] = f"{SITE_DIR}/engine/{hashed_folder(self.wheel)}"
+        self.asset_paths["quiz"] = f"{SITE_DIR}/engine/{hashed_folder(self.quiz_json)}"
+        if self.config.runtime == "self-hosted":
+            assert self.runtime_dir is not None
+            runtime_hash = content_hash(p for p in self.runtime_dir.iterdir() if p.is_file())
+            self.runtime_path = f"{SITE_DIR}/pyodide/{runtime_hash}/"
+        else:
+            runtime_hash = hashlib.sha256(self.config.cdn_url.encode("utf-8")).hexdigest()[:10]
+        self.engine_build = engine_build(self.wheel, self.quiz_json, runtime_hash, ASSETS / "worker.mjs")
+
     def _check_pages(self, files: Files) -> None:
         assert self.quiz is not None
         missing = [
@@ -243,7 +261,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         if self.config.runtime == "cdn":
             pyodide_url = self.config.cdn_url.rstrip("/") + "/"
         else:
-            pyodide_url = url(f"{SITE_DIR}/pyodide/")
+            pyodide_url = url(self.runtime_path)
         return {
             "quiz": {
                 "id": self.quiz.id,
@@ -258,10 +276,12 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             "pages": pages,
             "stages": [{"id": s.id, "title": s.title, "min": s.low, "max": s.high, "url": pages[s.page]} for s in self.quiz.stages],
             "urls": {
-                "worker": url(f"{SITE_DIR}/worker.mjs"),
+                "worker": url(self.asset_paths["worker.mjs"]),
                 "pyodide": pyodide_url,
-                "wheel": url(f"{SITE_DIR}/engine/{self.wheel.name}"),
-                "quiz": url(f"{SITE_DIR}/engine/{self.quiz_json.name}"),
+                "wheel": url(self.asset_paths["wheel"]),
+                "quiz": url(self.asset_paths["quiz"]),
+                # Never fetched: the Cache API key of this build's interpreter snapshot.
+                "snapshot_key": url(f"{SITE_DIR}/engine/interpreter-{self.engine_build}.snapshot"),
                 "spreadsheet": url(f"{SITE_DIR}/engine/{self.spreadsheet.name}") if self.spreadsheet else None,
                 "snapshot": url(f"{SITE_DIR}/engine/{self.snapshot.name}") if self.snapshot else None,
             },
@@ -270,6 +290,6 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             "timeout_ms": int(self.config.engine_timeout * 1000),
             "limits": {"file_bytes": MAX_CSV_BYTES},
             "sw": {"url": url(SW_NAME), "version": self.sw_version} if self.sw_version else None,
-            "engine_script": url(f"{SITE_DIR}/engine.js"),
+            "engine_script": url(self.asset_paths["engine.js"]),
         }
 
