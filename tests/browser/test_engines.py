@@ -121,6 +121,8 @@ def test_the_team_report_from_share_links_matches_cpython(open_page: Any, server
     page.fill("[data-sg-team-text]", text)
     page.click("[data-sg-team-submit]")
     page.wait_attribute("[data-team-report]", "data-count", str(expected["count"]), RESULT_S)
+    # The report is drawn in steps; the respondents table is among the last parts.
+    page.wait_attribute("[data-team-report]", "data-complete", "true", RESULT_S)
     rows = "[data-team-respondents] tbody tr"
     assert page.texts(f"{rows} th") == [p["label"] for p in expected["respondents"]]
     assert page.texts(f"{rows} [data-total]") == [str(p["total"]) for p in expected["respondents"]]

@@ -175,7 +175,7 @@ def test_without_javascript_the_guide_reads_and_the_quiz_is_a_worksheet(browser:
         expect(page.locator("fieldset[data-statement]")).to_have_count(len(QUIZ.statements))
         for statement in QUIZ.statements:
             expect(page.locator(f"#sg-q-{statement.id} legend")).to_contain_text(statement.text)
-            expect(page.locator(f"#sg-q-{statement.id} input[type=radio]")).to_have_count(len(QUIZ.scale))
+            expect(page.locator(f"#sg-q-{statement.id} input[type=radio]")).to_have_count(len(QUIZ.scale) + (QUIZ.unsure is not None))
         key = page.locator("[data-sg-key]")
         expect(key).to_be_visible()
         for stage in QUIZ.stages:
