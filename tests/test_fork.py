@@ -30,6 +30,9 @@ def make_fork(dest: Path) -> Path:
     (fork / "quiz" / "sales-marketing.yml").unlink()
     shutil.copyfile(EXAMPLE / "quiz" / "incident-response.yml", fork / "quiz" / "incident-response.yml")
     shutil.copyfile(EXAMPLE / "mkdocs.yml", fork / "mkdocs.yml")
+    # A fork is a git repository (the deploy tests list its files with git).
+    subprocess.run(["git", "init", "-q"], cwd=fork, check=True, capture_output=True)
+    subprocess.run(["git", "add", "-A"], cwd=fork, check=True, capture_output=True)
     return fork
 
 
