@@ -28,7 +28,9 @@ def make_fork(dest: Path) -> Path:
     shutil.rmtree(fork / "docs")
     shutil.copytree(EXAMPLE / "docs", fork / "docs")
     (fork / "quiz" / "sales-marketing.yml").unlink()
-    shutil.copyfile(EXAMPLE / "quiz" / "incident-response.yml", fork / "quiz" / "incident-response.yml")
+    # As the README says: the copied quiz's first line must point at quiz/quiz.schema.json from its new place.
+    text = (EXAMPLE / "quiz" / "incident-response.yml").read_text(encoding="utf-8").split("\n", 1)[1]
+    (fork / "quiz" / "incident-response.yml").write_text("# yaml-language-server: $schema=quiz.schema.json\n" + text, encoding="utf-8")
     shutil.copyfile(EXAMPLE / "mkdocs.yml", fork / "mkdocs.yml")
     # A fork is a git repository (the deploy tests list its files with git).
     subprocess.run(["git", "init", "-q"], cwd=fork, check=True, capture_output=True)
