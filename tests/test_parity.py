@@ -143,7 +143,7 @@ GOOD_CODES: dict[str, CodeCase] = {
     "link": lambda q: "https://example.invalid/quiz/#a=" + _code(q),
     "percent-encoded": lambda q: "".join(f"%{ord(ch):02X}" for ch in _code(q)),
     "surrounding-space": lambda q: "  \n" + _code(q) + "\t ",
-    "with-group-and-name": lambda q: _code(q) + f"~g{q.groups[0].id}~n" + base64.urlsafe_b64encode("Zoë".encode()).decode().rstrip("="),
+    "with-group-and-name": lambda q: _code(q) + (f"~g{q.groups[0].id}" if q.groups else "") + "~n" + base64.urlsafe_b64encode("Zoë".encode()).decode().rstrip("="),
 }
 BAD_CODES: dict[str, CodeCase] = {
     "wrong-quiz-id": lambda q: _code(q, quiz_id="some-other-quiz"),
@@ -166,7 +166,7 @@ BAD_CODES: dict[str, CodeCase] = {
     "bad-percent": lambda q: _code(q)[:-1] + "%zz",
     "percent-broken-utf8": lambda q: _code(q) + "~n%E2%82",
     "unknown-group": lambda q: _code(q) + "~gnobody",
-    "repeated-group": lambda q: _code(q) + f"~g{q.groups[0].id}~g{q.groups[0].id}",
+    "repeated-group": lambda q: _code(q) + 2 * f"~g{q.groups[0].id if q.groups else 'nobody'}",
     "unknown-part": lambda q: _code(q) + "~x1",
     "damaged-name": lambda q: _code(q) + "~nA",
     "name-too-long": lambda q: _code(q) + "~n" + base64.urlsafe_b64encode(b"x" * 41).decode().rstrip("="),
