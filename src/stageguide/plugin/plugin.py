@@ -206,7 +206,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             self.snapshot = None
             if self.config.runtime == "self-hosted" and self.config.startup_snapshot:
                 assert self.runtime_dir is not None
-                out = self.root / "build" / "snapshot" / f"{self.quiz.id}-{tag}"
+                out = self.cache / "snapshot" / f"{self.quiz.id}-{tag}"
                 self.snapshot = build_snapshot(self.runtime_dir, self.wheel, self.quiz_json, out, progress=log.info)
         except BuildError as error:
             raise PluginError(f"stageguide: {error}") from None
