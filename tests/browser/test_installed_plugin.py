@@ -119,7 +119,7 @@ def test_the_installed_plugin_builds_from_its_own_package_into_the_sites_cache(i
     assert list((cache / "engine").glob(f"{QUIZ.id}-*/stamp.json")), log
     assert (cache / "runtime" / "runtime-manifest.json").is_file(), log
     assert not (site / "build").exists() and not (site / "src").exists()
-    wheels = list((site / "site" / "assets" / "stageguide" / "engine").glob("*-cp314-none-any.whl"))
+    wheels = list((site / "site" / "assets" / "stageguide" / "engine").rglob("*-cp314-none-any.whl"))
     assert len(wheels) == 1, log
 
 
