@@ -10,10 +10,21 @@ from collections.abc import Iterator
 
 import pytest
 from engines import ROOT, SALES_QUIZ, TEAM_QUIZ, CPythonEngine, PyodideEngine
+from sitecontent import SAMPLE_SKIP_REASON, sample_in_use
 
 from stageguide.buildtools.engine import EngineBuild, build_engine
 from stageguide.buildtools.errors import BuildError
 from stageguide.buildtools.runtime import node_executable, pyodide_dir
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Skip the sample-content tests in a site that has replaced the sample (tests/sitecontent.py)."""
+    if sample_in_use():
+        return
+    skip = pytest.mark.skip(reason=SAMPLE_SKIP_REASON)
+    for item in items:
+        if item.get_closest_marker("sample") is not None:
+            item.add_marker(skip)
 
 
 def require_node() -> str:

@@ -20,7 +20,7 @@ from stageguide.quizfile import read_quiz
 Request = tuple[str, dict[str, Any]]
 
 ROOT = Path(__file__).resolve().parents[1]
-SALES_QUIZ = ROOT / "quiz" / "sales-marketing.yml"
+SALES_QUIZ = ROOT / "tests" / "models" / "sales-marketing.yml"
 TEAM_QUIZ = ROOT / "tests" / "models" / "team-sport.yml"
 SERVER = Path(api.__file__).resolve().parents[1] / "node" / "engine_server.mjs"
 START_TIMEOUT = 90.0

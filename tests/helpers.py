@@ -15,7 +15,7 @@ from stageguide.core import Quiz
 from stageguide.quizfile import read_quiz
 
 REPO = Path(__file__).resolve().parents[1]
-MAIN_QUIZ = REPO / "quiz" / "sales-marketing.yml"
+MAIN_QUIZ = REPO / "tests" / "models" / "sales-marketing.yml"
 SMALL_QUIZ = REPO / "tests" / "models" / "team-sport.yml"
 
 # The two models every core test runs against (the markupsafe "one suite, every

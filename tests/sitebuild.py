@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sitecontent import site_quiz
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -30,7 +32,7 @@ def run_mkdocs_build(config: Path, dest: Path, site_url: str | None = None, stri
 def variant_config(folder: Path, plugin: dict[str, Any], quiz_text: str | None = None) -> Path:
     """A mkdocs.yml that inherits the real site but changes the plugin's options (and maybe the quiz)."""
     folder.mkdir(parents=True, exist_ok=True)
-    options = {"quiz": str(REPO / "quiz" / "sales-marketing.yml"), "node_modules": str(REPO / "node_modules"), **plugin}
+    options = {"quiz": str(site_quiz()), "node_modules": str(REPO / "node_modules"), **plugin}
     if quiz_text is not None:
         quiz = folder / "quiz.yml"
         quiz.write_text(quiz_text, encoding="utf-8")

@@ -47,7 +47,8 @@ def repo(tmp_path: Path) -> Path:
 
 
 def _build(repo: Path, lines: list[str] | None = None) -> EngineBuild:
-    return build_engine(repo, sorted((repo / "quiz").glob("*.yml")), progress=(lines if lines is not None else []).append)
+    quizzes = sorted((repo / "quiz").glob("*.yml"))
+    return build_engine(repo, quizzes, progress=(lines if lines is not None else []).append, package=repo / "src" / "stageguide")
 
 
 def _append(path: Path, text: str) -> int:

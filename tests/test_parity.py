@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from engines import SALES_QUIZ, TEAM_QUIZ, CPythonEngine, PyodideEngine, load_yaml_quiz
+from sitecontent import site_quiz
 
 import stageguide
 from stageguide.buildtools.engine import EngineBuild
@@ -29,15 +30,24 @@ needs_sales = pytest.mark.skipif(not SALES_QUIZ.exists(), reason="quiz/sales-mar
 NAMES = ["AB", "Zoë", "José María", "李小龙", "O'Neil-Smith", "  spaced   out  ", "Ł", "😀 x"]
 
 
+SITE_QUIZ = site_quiz()  # the site's own quiz too, whatever model a fork has put there
+
+
 def _quiz_params() -> list[Any]:
-    return [pytest.param(SALES_QUIZ, id="sales-marketing", marks=needs_sales), pytest.param(TEAM_QUIZ, id="team-sport")]
+    return [
+        pytest.param(SALES_QUIZ, id="sales-marketing", marks=needs_sales),
+        pytest.param(TEAM_QUIZ, id="team-sport"),
+        pytest.param(SITE_QUIZ, id="site-quiz"),
+    ]
 
 
 def _boundary_params() -> list[Any]:
     params = [pytest.param(SALES_QUIZ, total, id=f"sales-marketing-{total}", marks=needs_sales) for total in SALES_BOUNDARIES]
-    team = load_yaml_quiz(TEAM_QUIZ)
-    edges = sorted({edge for stage in team.stages for edge in (stage.low, stage.high)})
-    return params + [pytest.param(TEAM_QUIZ, total, id=f"team-sport-{total}") for total in edges]
+    for path, name in ((TEAM_QUIZ, "team-sport"), (SITE_QUIZ, "site-quiz")):
+        quiz = load_yaml_quiz(path)
+        edges = sorted({edge for stage in quiz.stages for edge in (stage.low, stage.high)})
+        params += [pytest.param(path, total, id=f"{name}-{total}") for total in edges]
+    return params
 
 
 def _loaded(engine: CPythonEngine | PyodideEngine, path: Path) -> Quiz:
@@ -91,7 +101,7 @@ def test_all_same_answers(engine: CPythonEngine | PyodideEngine, path: Path) -> 
 
 
 @pytest.mark.pyodide
-@pytest.mark.parametrize(("path", "count"), [pytest.param(SALES_QUIZ, 500, id="sales-marketing", marks=needs_sales), pytest.param(TEAM_QUIZ, 200, id="team-sport")])
+@pytest.mark.parametrize(("path", "count"), [pytest.param(SALES_QUIZ, 500, id="sales-marketing", marks=needs_sales), pytest.param(TEAM_QUIZ, 200, id="team-sport"), pytest.param(SITE_QUIZ, 200, id="site-quiz")])
 def test_random_answers_score_alike(pyodide_engine: PyodideEngine, path: Path, count: int) -> None:
     quiz = _loaded(pyodide_engine, path)
     rng = random.Random(f"parity-{quiz.id}")
@@ -133,7 +143,7 @@ GOOD_CODES: dict[str, CodeCase] = {
     "link": lambda q: "https://example.invalid/quiz/#a=" + _code(q),
     "percent-encoded": lambda q: "".join(f"%{ord(ch):02X}" for ch in _code(q)),
     "surrounding-space": lambda q: "  \n" + _code(q) + "\t ",
-    "with-group-and-name": lambda q: _code(q) + f"~g{q.groups[0].id}~n" + base64.urlsafe_b64encode("Zoë".encode()).decode().rstrip("="),
+    "with-group-and-name": lambda q: _code(q) + (f"~g{q.groups[0].id}" if q.groups else "") + "~n" + base64.urlsafe_b64encode("Zoë".encode()).decode().rstrip("="),
 }
 BAD_CODES: dict[str, CodeCase] = {
     "wrong-quiz-id": lambda q: _code(q, quiz_id="some-other-quiz"),
@@ -156,7 +166,7 @@ BAD_CODES: dict[str, CodeCase] = {
     "bad-percent": lambda q: _code(q)[:-1] + "%zz",
     "percent-broken-utf8": lambda q: _code(q) + "~n%E2%82",
     "unknown-group": lambda q: _code(q) + "~gnobody",
-    "repeated-group": lambda q: _code(q) + f"~g{q.groups[0].id}~g{q.groups[0].id}",
+    "repeated-group": lambda q: _code(q) + 2 * f"~g{q.groups[0].id if q.groups else 'nobody'}",
     "unknown-part": lambda q: _code(q) + "~x1",
     "damaged-name": lambda q: _code(q) + "~nA",
     "name-too-long": lambda q: _code(q) + "~n" + base64.urlsafe_b64encode(b"x" * 41).decode().rstrip("="),

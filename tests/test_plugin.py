@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 from sitebuild import REPO, built_file, run_mkdocs_build, variant_config
+from sitecontent import site_quiz
 
 from stageguide.plugin.config import StageguideConfig
 from stageguide.plugin.render import render_quiz
 from stageguide.quizfile import parse_quiz, read_quiz
 
-QUIZ_FILE = REPO / "quiz" / "sales-marketing.yml"
+QUIZ_FILE = site_quiz()  # whatever quiz the site uses: these tests hold for any model
 QUIZ_TEXT = QUIZ_FILE.read_text(encoding="utf-8")
+QUIZ = read_quiz(QUIZ_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -52,26 +54,30 @@ def test_cdn_runtime_needs_a_url(tmp_path: Path) -> None:
 
 
 def test_a_broken_quiz_fails_the_strict_build_naming_file_line_and_field(tmp_path: Path) -> None:
-    broken = QUIZ_TEXT.replace("dimension: trust", "dimension: trusst", 1)
-    line = broken.splitlines().index(next(l for l in broken.splitlines() if "dimension: trusst" in l)) + 1
+    dimension = QUIZ.statements[0].dimension
+    typo = f"{dimension}zz"
+    broken = QUIZ_TEXT.replace(f"dimension: {dimension}", f"dimension: {typo}", 1)
+    line = broken.splitlines().index(next(l for l in broken.splitlines() if f"dimension: {typo}" in l)) + 1
     done = _build(tmp_path, {}, broken)
     assert done.returncode != 0
     quiz_path = tmp_path / "config" / "quiz.yml"
-    assert f"{quiz_path}:{line}: statements[0].dimension: 'trusst' is not a dimension" in done.stderr, done.stderr
+    assert f"{quiz_path}:{line}: statements[0].dimension: '{typo}' is not a dimension" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_a_stage_page_that_does_not_exist_fails_the_build(tmp_path: Path) -> None:
-    done = _build(tmp_path, {}, QUIZ_TEXT.replace("page: stages/aligned.md", "page: stages/alinged.md"))
+    index, page = len(QUIZ.stages) - 1, QUIZ.stages[-1].page
+    assert QUIZ_TEXT.count(f"page: {page}") == 1, f"this test expects `page: {page}` once in {QUIZ_FILE}"
+    done = _build(tmp_path, {}, QUIZ_TEXT.replace(f"page: {page}", "page: stages/no-such-page.md"))
     assert done.returncode != 0
-    assert "stages[2].page: 'stages/alinged.md' is not a page of this site" in done.stderr, done.stderr
+    assert f"stages[{index}].page: 'stages/no-such-page.md' is not a page of this site" in done.stderr, done.stderr
 
 
 def test_the_default_site_ships_the_engine_the_trimmed_runtime_and_the_offline_files(default_site: Path) -> None:
     stageguide = default_site / "assets" / "stageguide"
     wheels = list((stageguide / "engine").glob("*/*.whl"))
     assert len(wheels) == 1 and wheels[0].name.endswith("-cp314-none-any.whl")
-    assert json.loads((default_site / built_file(default_site, "sales-marketing.json")).read_text())["id"] == "sales-marketing"
+    assert json.loads((default_site / built_file(default_site, f"{QUIZ.id}.json")).read_text())["id"] == QUIZ.id
     runtime = default_site / built_file(default_site, "runtime-manifest.json")
     manifest = json.loads(runtime.read_text())
     assert manifest["stdlib"] == "trimmed"
@@ -94,11 +100,18 @@ def test_the_default_site_ships_the_engine_the_trimmed_runtime_and_the_offline_f
     assert built_file(default_site, "pyodide.asm.wasm") not in offline["precache"]
     quiz_page = (default_site / "quiz" / "index.html").read_text(encoding="utf-8")
     assert offline["version"] in quiz_page
-    assert "<!-- stageguide:quiz -->" not in quiz_page and quiz_page.count("<fieldset") >= 20
+    assert "<!-- stageguide:quiz -->" not in quiz_page and quiz_page.count("<fieldset") >= len(QUIZ.statements)
+
+
+def test_the_built_site_has_no_hidden_files(default_site: Path) -> None:
+    # upload-pages-artifact (v5) leaves dot-files out of what the Pages workflow publishes.
+    hidden = [str(p.relative_to(default_site)) for p in default_site.rglob(".*")]
+    assert hidden == [], "these would not be published: " + ", ".join(hidden)
 
 
 def test_guide_pages_reference_no_runtime(default_site: Path) -> None:
-    for page in ("index.html", "stages/defined/index.html", "sources/index.html"):
+    stage_pages = [f"{stage.page[:-3]}/index.html" for stage in QUIZ.stages]
+    for page in ("index.html", *stage_pages):
         html = (default_site / page).read_text(encoding="utf-8")
         assert "pyodide" not in html and ".whl" not in html and "worker.mjs" not in html, page
 

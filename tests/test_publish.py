@@ -93,32 +93,49 @@ def test_runs_on_push_to_main_and_by_hand(workflow: dict[Any, Any]) -> None:
     assert on["push"] == {"branches": ["main"]}
 
 
-def test_permissions_are_exactly_what_pages_needs(workflow: dict[Any, Any]) -> None:
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    for name, job in workflow["jobs"].items():
-        assert "permissions" not in job, f"job {name!r} widens the workflow's permissions"
+def test_permissions_are_exactly_what_each_job_needs(workflow: dict[Any, Any]) -> None:
+    assert workflow["permissions"] == {}, "nothing by default; each job asks for its own"
+    assert workflow["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
 
 
 def test_one_deployment_at_a_time_and_none_cut_off(workflow: dict[Any, Any]) -> None:
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
 
 
-def test_actions_are_the_official_ones_pinned_to_a_major_version(workflow: dict[Any, Any]) -> None:
+# The current majors (all on Node 24) and the one action pinned by tag (README: "Pinned actions").
+CURRENT_MAJORS = {
+    "actions/checkout": 7,
+    "actions/setup-python": 7,
+    "actions/setup-node": 7,
+    "actions/configure-pages": 6,
+    "actions/upload-pages-artifact": 5,
+    "actions/deploy-pages": 5,
+}
+PINNED_BY_TAG = {"actions/configure-pages"}
+
+
+def test_actions_are_the_official_ones_on_their_current_majors_pinned_by_commit() -> None:
     used = {}
-    for job in workflow["jobs"].values():
-        for step in job["steps"]:
-            if "uses" in step:
-                name, _, ref = step["uses"].partition("@")
-                assert re.fullmatch(r"v\d+", ref), f"{step['uses']} should be pinned to a major version (@vN)"
-                used[name] = ref
-    assert set(used) == {
-        "actions/checkout",
-        "actions/setup-python",
-        "actions/setup-node",
-        "actions/configure-pages",
-        "actions/upload-pages-artifact",
-        "actions/deploy-pages",
-    }
+    for line in WORKFLOW.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\s*(?:- )?uses: (\S+?)@(\S+)(?:\s+#\s*(\S+))?\s*$", line)
+        if not match:
+            continue
+        name, ref, comment = match.groups()
+        if name in PINNED_BY_TAG:
+            assert re.fullmatch(r"v\d+", ref), f"{name}@{ref} should be pinned to its major tag"
+            used[name] = int(ref[1:])
+        else:
+            assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{name}@{ref} should be pinned to a full commit hash"
+            assert comment and re.fullmatch(r"v\d+\.\d+\.\d+", comment), f"{name}@{ref} needs its release tag in a comment"
+            used[name] = int(comment[1:].split(".")[0])
+    assert used == CURRENT_MAJORS
+
+
+def test_zizmor_config_allows_a_tag_only_where_the_workflow_uses_one() -> None:
+    config = yaml.safe_load((REPO / ".github" / "zizmor.yml").read_text(encoding="utf-8"))
+    policies = config["rules"]["unpinned-uses"]["config"]["policies"]
+    assert policies == {**{name: "ref-pin" for name in PINNED_BY_TAG}, "*": "hash-pin"}
 
 
 def test_build_job_sets_up_python_and_node(workflow: dict[Any, Any]) -> None:
@@ -126,7 +143,7 @@ def test_build_job_sets_up_python_and_node(workflow: dict[Any, Any]) -> None:
     python = build[step_index(workflow, "build", lambda s: uses(s, "actions/setup-python"), "sets up Python")]
     node = build[step_index(workflow, "build", lambda s: uses(s, "actions/setup-node"), "sets up Node")]
     assert str(python["with"]["python-version"]) == "3.11", "the version requirements.lock was resolved with"
-    assert str(node["with"]["node-version"]) == "20"
+    assert str(node["with"]["node-version"]) in ("22", "24"), "a Node.js LTS line that still gets security fixes"
 
 
 def test_build_job_installs_from_the_lock_files_then_tests_then_builds_then_uploads(workflow: dict[Any, Any]) -> None:
@@ -186,12 +203,14 @@ def test_every_run_step_refers_to_files_that_exist(workflow: dict[Any, Any]) -> 
     assert not missing, "run steps refer to things that are not in the repository:\n" + "\n".join(missing)
 
 
-def pytest_marker_expression(workflow: dict[Any, Any]) -> str:
+def pytest_marker_expressions(workflow: dict[Any, Any]) -> list[str]:
+    found = []
     for command in run_commands(workflow):
         if "pytest" in command and "-m" in command[command.index("pytest"):]:
             after = command[command.index("pytest"):]
-            return after[after.index("-m") + 1]
-    raise AssertionError("the workflow runs no `pytest -m …`")
+            found.append(after[after.index("-m") + 1])
+    assert found, "the workflow runs no `pytest -m …`"
+    return found
 
 
 def collect(*args: str) -> list[str]:
@@ -206,8 +225,16 @@ def collect(*args: str) -> list[str]:
     return [line for line in result.stdout.splitlines() if "::" in line]
 
 
+def test_the_workflow_runs_the_browser_tests_in_the_runners_chrome(workflow: dict[Any, Any]) -> None:
+    assert pytest_marker_expressions(workflow) == ["not browser", "browser"]
+    index = step_index(workflow, "build", lambda s: runs(s, "pytest -m browser"), "runs the browser tests")
+    assert steps(workflow, "build")[index]["env"]["STAGEGUIDE_CHROMIUM"] == "/usr/bin/google-chrome"
+    built = step_index(workflow, "build", lambda s: runs(s, "build.py build"), "builds the site")
+    assert index < built, "the site is published only after the browser tests pass"
+
+
 def test_the_workflows_marker_leaves_out_the_browser_tests_and_only_them() -> None:
-    expression = pytest_marker_expression(yaml.safe_load(WORKFLOW.read_text(encoding="utf-8")))
+    expression = pytest_marker_expressions(yaml.safe_load(WORKFLOW.read_text(encoding="utf-8")))[0]
     assert expression == "not browser"
     kept = collect("-m", expression)
     browser = collect("-m", "browser")

@@ -428,7 +428,7 @@ def test_python_dash_m_stageguide_team(tmp_path: Path) -> None:
     path = tmp_path / "links.txt"
     path.write_text("\n".join(encode(SALES, [3] * 20, g) for g in ("sales", "marketing")) + "\nbad\n", encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "stageguide", "team", str(path)], cwd=REPO, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "stageguide", "team", str(path), "--quiz", str(MAIN_QUIZ)], cwd=REPO, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == "stageguide: skipped line 3: this is not a share code from this site; it should look like sales-marketing.2.55555555555555555555\n"

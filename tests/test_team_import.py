@@ -120,7 +120,7 @@ def test_cli_reads_an_xlsx_and_a_tool_export(tmp_path: Path) -> None:
     for export in (xlsx, monkey):
         path = tmp_path / export.name
         path.write_bytes(export.data)
-        done = subprocess.run([sys.executable, "-m", "stageguide", "team", str(path)], cwd=REPO, capture_output=True, text=True, timeout=60)
+        done = subprocess.run([sys.executable, "-m", "stageguide", "team", str(path), "--quiz", str(MAIN_QUIZ)], cwd=REPO, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
         assert "5 respondents (Sales 2, Marketing 3)" in done.stdout
     assert "stageguide: header row skipped, row 2: a label repeated under each question ('Response')" in done.stderr

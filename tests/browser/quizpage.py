@@ -10,8 +10,10 @@ from playwright.sync_api import Locator, Page, expect
 from stageguide.core import Quiz, Result, encode
 from stageguide.quizfile import read_quiz
 
+from sitecontent import site_quiz
+
 REPO = Path(__file__).resolve().parents[2]
-QUIZ: Quiz = read_quiz(REPO / "quiz" / "sales-marketing.yml")
+QUIZ: Quiz = read_quiz(site_quiz())  # the quiz mkdocs.yml names, sample or not
 ENGINE_MS = 60_000
 
 
@@ -53,6 +55,8 @@ def checked_answers(page: Page, quiz: Quiz = QUIZ) -> list[int | None]:
 
 def vector_for_total(total: int, quiz: Quiz = QUIZ) -> list[int]:
     """A varied answer vector with the given total (spreads the surplus over the statements)."""
+    if not quiz.lowest_total <= total <= quiz.highest_total:
+        raise ValueError(f"total {total} is outside {quiz.id}'s {quiz.lowest_total}-{quiz.highest_total}")
     count = len(quiz.statements)
     low, high = quiz.scale_min, quiz.scale_max
     values = [low] * count

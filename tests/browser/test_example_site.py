@@ -46,7 +46,7 @@ def example_at_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteSe
 
 
 def test_the_model_differs_from_the_main_quiz() -> None:
-    main = read_quiz(REPO / "quiz" / "sales-marketing.yml")
+    main = read_quiz(REPO / "tests" / "models" / "sales-marketing.yml")
     assert len(QUIZ.statements) != len(main.statements)
     assert len(QUIZ.stages) != len(main.stages)
     assert [p.value for p in QUIZ.scale] != [p.value for p in main.scale]

@@ -195,9 +195,8 @@ def _measure_builds(root: Path, temp: Path, site: Path, site_url: str, say: Say)
     say("fully cold build (empty engine and runtime folders)")
     cold_root = temp / "cold-root"
     (cold_root / "node_modules").mkdir(parents=True)
-    try:  # the plugin takes the project folder from node_modules; these links give it empty build/ folders
+    try:  # the same runtime; the config in cold_root/config gets an empty cache_dir of its own
         (cold_root / "node_modules" / "pyodide").symlink_to(root / "node_modules" / "pyodide", target_is_directory=True)
-        (cold_root / "src").symlink_to(root / "src", target_is_directory=True)
         (cold_root / "package.json").symlink_to(root / "package.json")
     except OSError as error:
         raise BuildError(f"cannot set up the cold-build folder {cold_root}: {error}") from None

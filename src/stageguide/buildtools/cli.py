@@ -128,6 +128,7 @@ def run_lock(root: Path, args: list[str]) -> int:
         subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", "pip-tools"])
     return subprocess.call(
         [
+            # -P: the repository's build.py must not shadow pypa `build`, which pip-tools imports.
             sys.executable, "-P", "-m", "piptools", "compile", "--quiet", "--generate-hashes", "--allow-unsafe",
             "--strip-extras", "--no-emit-index-url", "--no-emit-find-links",
             "--output-file", "requirements.lock", "requirements.in", *args,

@@ -35,6 +35,9 @@ from .runtime import node_executable, pyodide_dir, pyodide_version, replace_file
 Progress = Callable[[str], None]
 
 HERE = Path(__file__).resolve().parent
+# The installed stageguide package (src/stageguide in a checkout, site-packages/stageguide from a
+# wheel): the core is compiled from whatever copy is running, never from a guessed project folder.
+PACKAGE = HERE.parent
 COMPILER = HERE.parent / "node" / "compile_wheel.mjs"
 # The build code itself is an input: changing how the wheel is made must rebuild it.
 BUILD_CODE = (HERE / "engine.py", HERE / "runtime.py", HERE / "errors.py", HERE / "stdlib.py", HERE / "sheets.py", COMPILER, TRACER, sheets.READER)
@@ -63,11 +66,17 @@ class EngineBuild:
         return list(json.loads(self.stdlib_trace.read_text(encoding="utf-8")))
 
 
-def build_engine(root: Path, quiz_paths: list[Path], out_dir: Path | None = None, progress: Progress = print) -> EngineBuild:
-    """Build the compiled core wheel and the quiz JSON into out_dir (default build/engine/)."""
+def build_engine(
+    root: Path, quiz_paths: list[Path], out_dir: Path | None = None, progress: Progress = print, package: Path = PACKAGE
+) -> EngineBuild:
+    """Build the compiled core wheel and the quiz JSON into out_dir (default build/engine/).
+
+    `root` holds package.json and node_modules/pyodide; `package` is the stageguide
+    package whose core is compiled (the installed one unless a test stages a copy).
+    """
     root = root.resolve()
     out_dir = (out_dir or root / "build" / "engine").resolve()
-    sources = core_sources(root)
+    sources = core_sources(package)
     version = pyodide_version(root)
     runtime_files(root)  # a half-installed runtime gets a clear message, not a Node stack trace
     node = node_executable()
@@ -85,7 +94,7 @@ def build_engine(root: Path, quiz_paths: list[Path], out_dir: Path | None = None
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="stageguide-engine-") as temp:
         plain = _build_plain_wheel(root, sources, Path(temp), progress)
-        wheel = _compile_in_pyodide(root, plain, node, version, out_dir, progress)
+        wheel = _compile_in_pyodide(root, sources, plain, node, version, out_dir, progress)
     quizzes = _write_quizzes(quiz_paths, out_dir, progress)
     library = sheets.library_files()
     with tempfile.TemporaryDirectory(prefix="stageguide-sheets-") as temp:
@@ -132,9 +141,8 @@ def _outputs_intact(out_dir: Path, stamp: dict[str, Any]) -> bool:
     return True
 
 
-def core_sources(root: Path) -> dict[str, Path]:
+def core_sources(package: Path = PACKAGE) -> dict[str, Path]:
     """Archive name -> file for exactly what ships: the package marker and the core."""
-    package = root / "src" / "stageguide"
     files = [package / "__init__.py", *sorted((package / "core").glob("*.py")), package / "py.typed"]
     missing = [str(p) for p in files if not p.is_file()]
     if missing or not (package / "core" / "__init__.py").is_file():
@@ -230,7 +238,7 @@ def _build_plain_wheel(root: Path, sources: dict[str, Path], temp: Path, progres
     return wheels[0]
 
 
-def _compile_in_pyodide(root: Path, plain: Path, node: str, version: str, out_dir: Path, progress: Progress) -> Path:
+def _compile_in_pyodide(root: Path, sources: dict[str, Path], plain: Path, node: str, version: str, out_dir: Path, progress: Progress) -> Path:
     """Step (b): byte-compile every module inside Pyodide and repack the wheel sourceless."""
     with zipfile.ZipFile(plain) as archive:
         members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
@@ -249,7 +257,7 @@ def _compile_in_pyodide(root: Path, plain: Path, node: str, version: str, out_di
         raise BuildError(f"Pyodide {version} could not run {COMPILER.name} (exit {done.returncode}):\n{tail}")
     reply = json.loads(done.stdout.strip().splitlines()[-1])
     if not reply["ok"]:
-        raise BuildError(_describe_failure(root, reply, version))
+        raise BuildError(_describe_failure(sources, reply, version))
     compiled = {name: base64.b64decode(data) for name, data in reply["files"].items()}
     tag = str(reply["tag"])
     data, name = _repack(plain.name, members, compiled, tag)
@@ -264,10 +272,10 @@ def _compile_in_pyodide(root: Path, plain: Path, node: str, version: str, out_di
     return wheel
 
 
-def _describe_failure(root: Path, reply: dict[str, Any], version: str) -> str:
-    """Point at the repository file and line, as Pyodide reported them."""
+def _describe_failure(sources: dict[str, Path], reply: dict[str, Any], version: str) -> str:
+    """Point at the source file and line, as Pyodide reported them."""
     archive_name = str(reply.get("file") or "?")
-    path = root / "src" / archive_name
+    path = sources.get(archive_name, Path(archive_name))
     where = f"{path}:{reply['line']}" if reply.get("line") else str(path)
     action = "compile" if reply.get("stage") == "compile" else "import"
     text = f"\n    {reply['text'].strip()}" if reply.get("text") else ""

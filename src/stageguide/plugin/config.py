@@ -36,3 +36,6 @@ class StageguideConfig(Config):
 
     node_modules = c.Optional(c.Type(str))
     """The folder holding `pyodide/` from `npm ci`; by default the nearest one above mkdocs.yml."""
+
+    cache_dir = c.Type(str, default=".cache/plugin/stageguide")
+    """Where the compiled engine and the runtime copy wait between builds, relative to mkdocs.yml."""

@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..buildtools.engine import build_engine
+from ..buildtools.engine import PACKAGE, build_engine
 from ..core.limits import MAX_CSV_BYTES
 from ..buildtools.errors import BuildError
 from ..buildtools.runtime import TEXT_SUFFIXES, copy_runtime, download_sizes, transfer_sizes
@@ -43,6 +43,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self.quiz: Quiz | None = None
         self.quiz_path: Path | None = None
         self.root: Path | None = None
+        self.cache: Path | None = None
         self.wheel: Path | None = None
         self.spreadsheet: Path | None = None  # the .xlsx reader's bundle (buildtools/sheets.py)
         self.quiz_json: Path | None = None
@@ -76,6 +77,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         if self.config.engine_timeout <= 0:
             raise PluginError(f"stageguide: engine_timeout must be a positive number of seconds, not {self.config.engine_timeout}")
         self.root = self._resolve_root(config_dir)
+        self.cache = (config_dir / self.config.cache_dir).resolve()
         self._generate_engine()
         # Our partials win over the theme's, but not over the site's own custom_dir.
         custom = 1 if config.theme.custom_dir else 0
@@ -92,7 +94,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             return server
         assert self.root is not None and self.quiz_path is not None
         # A change to the scoring core or the quiz rebuilds the site, and on_config the wheel.
-        server.watch(str(self.root / "src" / "stageguide" / "core"))
+        server.watch(str(PACKAGE / "core"))
         server.watch(str(self.quiz_path))
         return server
 
@@ -190,14 +192,14 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         return config_dir
 
     def _generate_engine(self) -> None:
-        assert self.root is not None and self.quiz_path is not None and self.quiz is not None
+        assert self.root is not None and self.cache is not None and self.quiz_path is not None and self.quiz is not None
         # One folder per quiz file, so sites that share a quiz id never rebuild each other's engine.
         tag = hashlib.sha256(str(self.quiz_path).encode("utf-8")).hexdigest()[:8]
-        out_dir = self.root / "build" / "engine" / f"{self.quiz.id}-{tag}"
+        out_dir = self.cache / "engine" / f"{self.quiz.id}-{tag}"
         try:
             built = build_engine(self.root, [self.quiz_path], out_dir=out_dir, progress=log.info)
             if self.config.runtime == "self-hosted":
-                self.runtime_dir = self.root / "build" / "runtime"
+                self.runtime_dir = self.cache / "runtime"
                 trimmed = built.stdlib_files() if self.config.stdlib == "trimmed" else None
                 copy_runtime(self.root, self.runtime_dir, progress=log.info, stdlib_files=trimmed)
             self.wheel = built.wheel
@@ -206,7 +208,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             self.snapshot = None
             if self.config.runtime == "self-hosted" and self.config.startup_snapshot:
                 assert self.runtime_dir is not None
-                out = self.root / "build" / "snapshot" / f"{self.quiz.id}-{tag}"
+                out = self.cache / "snapshot" / f"{self.quiz.id}-{tag}"
                 self.snapshot = build_snapshot(self.runtime_dir, self.wheel, self.quiz_json, out, progress=log.info)
         except BuildError as error:
             raise PluginError(f"stageguide: {error}") from None

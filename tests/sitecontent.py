@@ -1,0 +1,77 @@
+"""Where the site's own content is, and whether it is still this repository's sample.
+
+Engine, build, browser and parity tests use the quiz `mkdocs.yml` names (`site_quiz()`)
+or the test models in tests/models/. Tests of the sample's own words and figures carry
+`@pytest.mark.sample`; tests/conftest.py skips them, with `SAMPLE_SKIP_REASON`, in a fork
+that has replaced the sample, so its site still deploys.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+MKDOCS_YML = REPO / "mkdocs.yml"
+DOCS = REPO / "docs"
+SAMPLE_QUIZ = REPO / "quiz" / "sales-marketing.yml"
+DEFAULT_QUIZ = "quiz/sales-marketing.yml"  # the plugin's default for `quiz`
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """mkdocs.yml as plain data: `!ENV` and `!!python/name` tags are read, never run."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_AnyTagLoader.add_multi_constructor("", _any_tag)
+
+
+@functools.cache
+def site_quiz() -> Path:
+    """The quiz file the stageguide plugin in mkdocs.yml is pointed at."""
+    config = yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=_AnyTagLoader) or {}
+    plugins = config.get("plugins") or []
+    entries = plugins.items() if isinstance(plugins, dict) else [next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins]
+    for name, options in entries:
+        if name == "stageguide":
+            return (REPO / str((options or {}).get("quiz", DEFAULT_QUIZ))).resolve()
+    raise AssertionError(f"{MKDOCS_YML} does not use the stageguide plugin")
+
+
+def sample_in_use() -> bool:
+    """True while the site is this repository's sample: mkdocs.yml names quiz/sales-marketing.yml."""
+    return site_quiz() == SAMPLE_QUIZ.resolve() and SAMPLE_QUIZ.is_file()
+
+
+SAMPLE_SKIP_REASON = (
+    "checks this repository's sample content (quiz/sales-marketing.yml and its guide in docs/), "
+    "but mkdocs.yml names another quiz: this site has replaced the sample"
+)
+
+
+def copy_working_tree(dest: Path) -> Path:
+    """The files git would commit (tracked or new, not ignored), node_modules linked, not copied."""
+    import shutil
+    import subprocess
+
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout
+    for name in filter(None, listing.split("\0")):
+        source = REPO / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    (dest / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    return dest
