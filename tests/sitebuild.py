@@ -14,13 +14,15 @@ from sitecontent import site_quiz
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run_mkdocs_build(config: Path, dest: Path, site_url: str | None = None, strict: bool = True) -> subprocess.CompletedProcess[str]:
+def run_mkdocs_build(
+    config: Path, dest: Path, site_url: str | None = None, strict: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `mkdocs build` as an author would; site_url should be where the site is served.
 
     Material's instant navigation only takes over links that match the sitemap's
     host, port and path, so browser tests build for their server's address.
     """
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     if site_url:
         env["SITE_URL"] = site_url
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(dest)]

@@ -37,9 +37,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
 
 
-def build_site(config: Path, dest: Path, site_url: str | None = None) -> Path:
+def build_site(config: Path, dest: Path, site_url: str | None = None, env: dict[str, str] | None = None) -> Path:
     """A real, strict `mkdocs build` of the given config into dest; a failed build fails the test."""
-    result = run_mkdocs_build(config, dest, site_url)
+    result = run_mkdocs_build(config, dest, site_url, env=env)
     if result.returncode != 0:
         pytest.fail(f"mkdocs build failed for {config}:\n{result.stdout}\n{result.stderr}")
     return dest

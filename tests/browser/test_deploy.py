@@ -109,7 +109,9 @@ def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) 
         # Build 2 replaces the served folder, same origin, same path.
         project = _patched_project(tmp_path / "project")
         config = variant_config(tmp_path / "v2", {"node_modules": str(project / "node_modules")}, _second_quiz())
-        staged = build_site(config, tmp_path / "site2", site_url=server.url)
+        # The plugin compiles the core of the stageguide package it runs from: import the patched copy.
+        patched = {"PYTHONPATH": str(project / "src")}
+        staged = build_site(config, tmp_path / "site2", site_url=server.url, env=patched)
         for child in site.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
         shutil.copytree(staged, site, dirs_exist_ok=True)
