@@ -22,6 +22,8 @@ from stageguide.buildtools import cli
 from stageguide.buildtools.errors import BuildError
 from stageguide.buildtools.sitesize import FILE_LIMIT, SITE_LIMIT, human, report_site
 
+from sitecontent import copy_working_tree
+
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
 EXAMPLE = REPO / "examples" / "incident-response"
@@ -368,23 +370,8 @@ def test_deploy_stops_when_the_build_fails_or_a_file_is_too_big(isolated_git: No
     assert pushed == []
 
 
-def working_tree_copy(dest: Path) -> Path:
-    """The files git would commit from the working tree (tracked or new, not ignored), with node_modules linked."""
-    listing = subprocess.run(
-        [GIT or "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO, capture_output=True, text=True, check=True,
-    ).stdout
-    for name in filter(None, listing.split("\0")):
-        source = REPO / name
-        if source.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name)
-    (dest / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
-    return dest
-
-
 def test_deploy_pushes_the_built_site_to_gh_pages(isolated_git: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    work = working_tree_copy(tmp_path / "work")
+    work = copy_working_tree(tmp_path / "work")
     git("init", "-q", cwd=work)
     git("add", "-A", cwd=work)
     git("commit", "-q", "-m", "fork", cwd=work)
