@@ -17,11 +17,10 @@ from playwright.sync_api import Page, expect
 
 import stageguide
 
-from stageguide.buildtools.staticserver import SiteServer
 
 from sitebuild import built_file
 
-from .conftest import REPO, build_site, variant_config
+from .conftest import REPO, build_site, serve_site, variant_config
 from .quizpage import QUIZ, answer, submit, vector_for_total, wait_engine
 from .test_offline import _poll, _wait_until_cached
 
@@ -86,10 +85,8 @@ def _snapshot_name(site: Path) -> str:
 
 def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) -> None:
     site = tmp_path / "site"
-    site.mkdir()
-    server = SiteServer(site).start()
+    server = serve_site(REPO / "mkdocs.yml", site)
     try:
-        build_site(REPO / "mkdocs.yml", site, site_url=server.url)
         old_wheel = built_file(site, WHEEL)
 
         # Build 1, visited twice: service worker, cache and snapshot in place.

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from stageguide.core import encode
 
-from .conftest import REPO, build_site, variant_config
+from .conftest import REPO, build_site, serve_site, variant_config
 from sitebuild import built_file
 from .quizpage import QUIZ, answer, submit, vector_for_total, wait_engine
 from stageguide.buildtools.staticserver import SiteServer
@@ -76,10 +76,8 @@ def test_second_visit_works_with_the_network_gone(page: Page, fresh_server: Site
 
 def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
     site = tmp_path / "site"
-    site.mkdir()
-    server = SiteServer(site).start()
+    server = serve_site(REPO / "mkdocs.yml", site)
     try:
-        build_site(REPO / "mkdocs.yml", site, site_url=server.url)
         page.goto(server.url + "quiz/")
         wait_engine(page)
         [old] = _wait_until_cached(page)
