@@ -38,7 +38,7 @@ def say(message: str) -> None:
     print(f"[build.py] {message}", flush=True)
 
 
-def fail(message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+def fail(message: str) -> NoReturn:  # type: ignore[name-defined]  # noqa: F821
     print(f"build.py: error: {message}", file=sys.stderr, flush=True)
     raise SystemExit(2)
 
@@ -71,8 +71,33 @@ def ensure_python_env() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     say("installing Python dependencies from requirements.lock (hash-checked)")
     py = str(venv_python())
-    run([py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", str(LOCK)])
-    run([py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation", "-e", "."])
+    run(
+        [
+            py,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--require-hashes",
+            "-r",
+            str(LOCK),
+        ]
+    )
+    run(
+        [
+            py,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--no-build-isolation",
+            "-e",
+            ".",
+        ]
+    )
     stamp.write_text(wanted)
 
 
@@ -94,7 +119,9 @@ def ensure_node_env() -> None:
 
 def main(argv: list[str]) -> int:
     if sys.version_info < MIN_PYTHON:
-        fail(f"Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed; this is {sys.version.split()[0]}")
+        fail(
+            f"Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed; this is {sys.version.split()[0]}"
+        )
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(__doc__)
         return 0 if argv else 2

@@ -40,7 +40,9 @@ def compiled_wheel(tmp_path_factory: pytest.TempPathFactory) -> EngineBuild:
     """A real build of the core wheel and quiz JSON into a fresh folder, once per session."""
     require_node()
     quizzes = [path for path in (SALES_QUIZ, TEAM_QUIZ) if path.exists()]
-    return build_engine(ROOT, quizzes, tmp_path_factory.mktemp("engine"), progress=lambda line: None)
+    return build_engine(
+        ROOT, quizzes, tmp_path_factory.mktemp("engine"), progress=lambda line: None
+    )
 
 
 @pytest.fixture(scope="session")

@@ -61,8 +61,12 @@ class PyodideEngine:
     def __init__(self, node: str, pyodide_dir: Path, wheel: Path) -> None:
         self._process = subprocess.Popen(
             [node, str(SERVER), str(pyodide_dir), str(wheel)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", bufsize=1,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
         )
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._stderr: deque[str] = deque(maxlen=40)
@@ -86,7 +90,9 @@ class PyodideEngine:
 
     def call_many(self, requests: list[Request]) -> list[dict[str, Any]]:
         batch = [{"kind": kind, "payload": payload} for kind, payload in requests]
-        return [json.loads(text) for text in self._request("__batch__", batch, BATCH_TIMEOUT)["replies"]]
+        return [
+            json.loads(text) for text in self._request("__batch__", batch, BATCH_TIMEOUT)["replies"]
+        ]
 
     def introspect(self) -> dict[str, Any]:
         return json.loads(self._request("__introspect__", {}, CALL_TIMEOUT)["reply"])
@@ -111,7 +117,9 @@ class PyodideEngine:
         request_id = self._next_id
         assert self._process.stdin is not None
         try:
-            self._process.stdin.write(json.dumps({"id": request_id, "kind": kind, "payload": payload}) + "\n")
+            self._process.stdin.write(
+                json.dumps({"id": request_id, "kind": kind, "payload": payload}) + "\n"
+            )
             self._process.stdin.flush()
         except OSError as error:
             self._fail(f"cannot send a {kind!r} request ({error})")

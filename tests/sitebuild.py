@@ -15,7 +15,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def run_mkdocs_build(
-    config: Path, dest: Path, site_url: str | None = None, strict: bool = True, env: dict[str, str] | None = None
+    config: Path,
+    dest: Path,
+    site_url: str | None = None,
+    strict: bool = True,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `mkdocs build` as an author would; site_url should be where the site is served.
 
@@ -28,7 +32,9 @@ def run_mkdocs_build(
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(dest)]
     if strict:
         command.insert(4, "--strict")
-    return subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        command, cwd=config.parent, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def variant_config(folder: Path, plugin: dict[str, Any], quiz_text: str | None = None) -> Path:
@@ -41,7 +47,13 @@ def variant_config(folder: Path, plugin: dict[str, Any], quiz_text: str | None =
         options["quiz"] = str(quiz)
     config = folder / "mkdocs.yml"
     config.write_text(
-        json.dumps({"INHERIT": str(REPO / "mkdocs.yml"), "docs_dir": str(REPO / "docs"), "plugins": ["search", {"stageguide": options}]}),
+        json.dumps(
+            {
+                "INHERIT": str(REPO / "mkdocs.yml"),
+                "docs_dir": str(REPO / "docs"),
+                "plugins": ["search", {"stageguide": options}],
+            }
+        ),
         encoding="utf-8",
     )
     return config
@@ -55,7 +67,13 @@ def built_file(site: Path, name: str) -> str:
     """
     stem, _, suffix = name.rpartition(".")
     base = site / "assets" / "stageguide"
-    found = [*base.glob(f"{stem}.*.{suffix}"), *base.glob(f"engine/*/{name}"), *base.glob(f"pyodide/*/{name}")]
+    found = [
+        *base.glob(f"{stem}.*.{suffix}"),
+        *base.glob(f"engine/*/{name}"),
+        *base.glob(f"pyodide/*/{name}"),
+    ]
     if len(found) != 1:
-        raise AssertionError(f"expected one built file for {name} under {base}, found {[str(p) for p in found]}")
+        raise AssertionError(
+            f"expected one built file for {name} under {base}, found {[str(p) for p in found]}"
+        )
     return found[0].relative_to(site).as_posix()

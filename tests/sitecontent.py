@@ -41,7 +41,11 @@ def site_quiz() -> Path:
     """The quiz file the stageguide plugin in mkdocs.yml is pointed at."""
     config = yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=_AnyTagLoader) or {}
     plugins = config.get("plugins") or []
-    entries = plugins.items() if isinstance(plugins, dict) else [next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins]
+    entries = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else [next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins]
+    )
     for name, options in entries:
         if name == "stageguide":
             return (REPO / str((options or {}).get("quiz", DEFAULT_QUIZ))).resolve()
@@ -66,7 +70,10 @@ def copy_working_tree(dest: Path) -> Path:
 
     listing = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     for name in filter(None, listing.split("\0")):
         source = REPO / name

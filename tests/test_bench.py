@@ -46,9 +46,25 @@ FIGURES = (
     "build_cold_s",
     "build_rebuild_s",
 )
-BUDGETS = {"quiz_answerable", "guide_pages_no_runtime", "share_cold", "share_warm", "submit_p95", "quiz_cold_bytes",
-           "quiz_cold_bytes_total", "fast4g_share", "fast4g_bytes"}
-NETWORK_FIGURES = {"quiz_ready_ms", "quiz_bytes", "bar_gap_ms", "share_ms", "baseline_ms", "baseline_bytes"}
+BUDGETS = {
+    "quiz_answerable",
+    "guide_pages_no_runtime",
+    "share_cold",
+    "share_warm",
+    "submit_p95",
+    "quiz_cold_bytes",
+    "quiz_cold_bytes_total",
+    "fast4g_share",
+    "fast4g_bytes",
+}
+NETWORK_FIGURES = {
+    "quiz_ready_ms",
+    "quiz_bytes",
+    "bar_gap_ms",
+    "share_ms",
+    "baseline_ms",
+    "baseline_bytes",
+}
 
 
 def _positive(value: object) -> bool:
@@ -57,7 +73,19 @@ def _positive(value: object) -> bool:
 
 def test_one_run_reports_every_figure_and_the_budgets() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "stageguide.buildtools", "bench", "--runs", "1", "--json", "--network", "fast4g", "--hosts", "plain"],
+        [
+            sys.executable,
+            "-m",
+            "stageguide.buildtools",
+            "bench",
+            "--runs",
+            "1",
+            "--json",
+            "--network",
+            "fast4g",
+            "--hosts",
+            "plain",
+        ],
         cwd=REPO,
         env=dict(os.environ, PYTHONUNBUFFERED="1"),
         capture_output=True,
@@ -73,7 +101,12 @@ def test_one_run_reports_every_figure_and_the_budgets() -> None:
     not_positive = {name: value for name, value in figures.items() if not _positive(value)}
     assert not not_positive, f"figures that are not positive numbers: {not_positive}"
     assert all(_positive(value) for value in report["ratios"].values()), report["ratios"]
-    assert len(report["samples"]["submit_ms"]) == len(report["samples"]["engine_request_ms"]) == report["submits"] == 20
+    assert (
+        len(report["samples"]["submit_ms"])
+        == len(report["samples"]["engine_request_ms"])
+        == report["submits"]
+        == 20
+    )
 
     machine = report["machine"]
     assert _positive(machine["cpus"]) and machine["cpu_model"] and machine["chromium"]
@@ -82,14 +115,20 @@ def test_one_run_reports_every_figure_and_the_budgets() -> None:
     assert set(budgets) == BUDGETS
     for budget in budgets.values():
         assert isinstance(budget["pass"], bool), budget
-        assert isinstance(budget["value"], (int, float)) and isinstance(budget["limit"], (int, float)), budget
+        assert isinstance(budget["value"], (int, float)) and isinstance(
+            budget["limit"], (int, float)
+        ), budget
         assert budget["pass"] == (budget["value"] <= budget["limit"]), budget
-    assert report["timeline"] and any("pyodide.asm.wasm" in row["what"] for row in report["timeline"])
+    assert report["timeline"] and any(
+        "pyodide.asm.wasm" in row["what"] for row in report["timeline"]
+    )
 
     # Under Fast 4G emulation the site and the bare baseline were both measured, bytes included.
     [network] = report["network"]
     assert (network["profile"], network["host"]) == ("fast4g", "plain")
     assert set(network["figures"]) == NETWORK_FIGURES
     assert all(_positive(network["figures"][name]) for name in NETWORK_FIGURES - {"bar_gap_ms"})
-    assert network["figures"]["quiz_bytes"] < network["figures"]["baseline_bytes"], "the precompressed wasm travels, not the plain one"
+    assert network["figures"]["quiz_bytes"] < network["figures"]["baseline_bytes"], (
+        "the precompressed wasm travels, not the plain one"
+    )
     assert network["failed_on_the_way"] == 0

@@ -18,7 +18,9 @@ def _write(path: Path, data: bytes) -> Path:
 def test_a_name_follows_the_content(tmp_path: Path) -> None:
     script = _write(tmp_path / "quiz.js", b"one")
     first = hashed_name(script)
-    assert first.startswith("quiz.") and first.endswith(".js") and len(first) == len("quiz..js") + 10
+    assert (
+        first.startswith("quiz.") and first.endswith(".js") and len(first) == len("quiz..js") + 10
+    )
     assert hashed_name(script) == first, "the same bytes give the same name"
     script.write_bytes(b"two")
     assert hashed_name(script) != first

@@ -12,15 +12,17 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import MAIN_QUIZ, QUIZ_PARAMS, REPO, SMALL_QUIZ, answers_for_total, load
 
 import stageguide
-from helpers import MAIN_QUIZ, QUIZ_PARAMS, REPO, SMALL_QUIZ, answers_for_total, load
 from stageguide.cli import main
 from stageguide.core import Quiz, encode, score
 from stageguide.core.spec import json_schema
 
-BROKEN_QUIZ = SMALL_QUIZ.read_text(encoding="utf-8").replace("version: 3", "version: three").replace(
-    "{id: fixtures, dimension: admin", "{id: fixtures, dimension: kitroom"
+BROKEN_QUIZ = (
+    SMALL_QUIZ.read_text(encoding="utf-8")
+    .replace("version: 3", "version: three")
+    .replace("{id: fixtures, dimension: admin", "{id: fixtures, dimension: kitroom")
 )
 
 
@@ -62,7 +64,10 @@ INPUTS: list[tuple[str, Argv]] = [
     ("stdin-digit-string", lambda q, a: ([], "".join(map(str, a)) + "\n")),
     ("share-code-arg", lambda q, a: ([encode(q, a)], "")),
     ("share-code-stdin", lambda q, a: ([], encode(q, a) + "\n")),
-    ("code-option-full-link", lambda q, a: (["--code", f"https://x.example/quiz/#a={encode(q, a)}"], "")),
+    (
+        "code-option-full-link",
+        lambda q, a: (["--code", f"https://x.example/quiz/#a={encode(q, a)}"], ""),
+    ),
     ("code-option-fragment", lambda q, a: (["--code", f"#a={encode(q, a)}"], "")),
 ]
 
@@ -75,7 +80,10 @@ def test_every_way_of_giving_answers_scores_the_same(
     args, stdin = make(quiz, answers)
     code, out, err = run(capsys, "score", "--quiz", quiz_path(quiz), "--json", *args, stdin=stdin)
     assert (code, err) == (0, "")
-    assert json.loads(out) == {**score(quiz, answers).to_dict(), "share_code": encode(quiz, answers)}
+    assert json.loads(out) == {
+        **score(quiz, answers).to_dict(),
+        "share_code": encode(quiz, answers),
+    }
 
 
 def test_share_code_keeps_group_and_name(capsys: pytest.CaptureFixture[str]) -> None:
@@ -102,8 +110,11 @@ def test_human_output(quiz: Quiz, where: str, capsys: pytest.CaptureFixture[str]
     assert f"Stage:  {result.stage.title} (totals {result.stage.low}-{result.stage.high})" in lines
     assert f"Total:  {total} of {quiz.highest_total}" in lines
     for dim in result.dimensions:
-        assert any(line.strip().startswith(dim.dimension.title) and line.rstrip().endswith(f"{dim.percent:3d}")
-                   for line in lines), dim.dimension.title
+        assert any(
+            line.strip().startswith(dim.dimension.title)
+            and line.rstrip().endswith(f"{dim.percent:3d}")
+            for line in lines
+        ), dim.dimension.title
     for advice in result.stage.advice:
         assert squash(advice) in squash(out)
     for dim, actions in result.focus_actions():
@@ -115,7 +126,10 @@ def test_human_output(quiz: Quiz, where: str, capsys: pytest.CaptureFixture[str]
         assert "Keeping it there" in lines and "short of" not in out
     else:
         points = result.points_to_next
-        assert f"{points} point{'s' if points != 1 else ''} short of {result.next_stage.title} ({result.next_stage.low}+)" in out
+        assert (
+            f"{points} point{'s' if points != 1 else ''} short of {result.next_stage.title} ({result.next_stage.low}+)"
+            in out
+        )
     assert lines[-1] == f"Share code: {encode(quiz, answers)}"
 
 
@@ -123,7 +137,9 @@ def test_default_quiz_is_the_single_file_in_quiz(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "quiz").mkdir()
-    (tmp_path / "quiz" / "club.yml").write_text(SMALL_QUIZ.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "quiz" / "club.yml").write_text(
+        SMALL_QUIZ.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "score", "--json", "012344")
     assert (code, err) == (0, "")
@@ -133,33 +149,75 @@ def test_default_quiz_is_the_single_file_in_quiz(
 # --- bad input: exit 2, one message on stderr, never a traceback --------------------------------
 
 BAD_SCORE: list[tuple[str, Callable[[Quiz], list[str]], str, Callable[[Quiz], str]]] = [
-    ("one-short", lambda q: [str(q.scale_min)] * (len(q.statements) - 1), "",
-     lambda q: f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) - 1}"),
-    ("one-extra", lambda q: [str(q.scale_min)] * (len(q.statements) + 1), "",
-     lambda q: f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) + 1}"),
-    ("off-scale", lambda q: [str(q.scale_min)] * (len(q.statements) - 1) + [str(q.scale_max + 1)], "",
-     lambda q: f"statement {len(q.statements)} (id: {q.statements[-1].id}): {q.scale_max + 1} is not on the scale "
-               f"{q.scale_min}-{q.scale_max}"),
-    ("negative", lambda q: ["-1"] + [str(q.scale_min)] * (len(q.statements) - 1), "",
-     lambda q: f"statement 1 (id: {q.statements[0].id}): -1 is not on the scale"),
-    ("non-number", lambda q: [str(q.scale_min)] * 2 + ["y"] + [str(q.scale_min)] * (len(q.statements) - 3), "",
-     lambda q: "answer 3: 'y' is not a whole number"),
-    ("decimal", lambda q: ["2.5"] + [str(q.scale_min)] * (len(q.statements) - 1), "",
-     lambda q: "answer 1: '2.5' is not a whole number"),
+    (
+        "one-short",
+        lambda q: [str(q.scale_min)] * (len(q.statements) - 1),
+        "",
+        lambda q: f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) - 1}",
+    ),
+    (
+        "one-extra",
+        lambda q: [str(q.scale_min)] * (len(q.statements) + 1),
+        "",
+        lambda q: f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) + 1}",
+    ),
+    (
+        "off-scale",
+        lambda q: [str(q.scale_min)] * (len(q.statements) - 1) + [str(q.scale_max + 1)],
+        "",
+        lambda q: f"statement {len(q.statements)} (id: {q.statements[-1].id}): {q.scale_max + 1} is not on the scale "
+        f"{q.scale_min}-{q.scale_max}",
+    ),
+    (
+        "negative",
+        lambda q: ["-1"] + [str(q.scale_min)] * (len(q.statements) - 1),
+        "",
+        lambda q: f"statement 1 (id: {q.statements[0].id}): -1 is not on the scale",
+    ),
+    (
+        "non-number",
+        lambda q: [str(q.scale_min)] * 2 + ["y"] + [str(q.scale_min)] * (len(q.statements) - 3),
+        "",
+        lambda q: "answer 3: 'y' is not a whole number",
+    ),
+    (
+        "decimal",
+        lambda q: ["2.5"] + [str(q.scale_min)] * (len(q.statements) - 1),
+        "",
+        lambda q: "answer 1: '2.5' is not a whole number",
+    ),
     ("bad-code", lambda q: ["hello"], "", lambda q: "this is not a share code from this site"),
-    ("old-version-code", lambda q: [f"{q.id}.{q.version - 1}." + "1" * len(q.statements)], "",
-     lambda q: f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}; "
-               "its answers may not match the current statements, so please take the quiz again"),
-    ("code-for-other-quiz", lambda q: ["--code", "other.1.111"], "", lambda q: "is for the quiz 'other'"),
-    ("both-answers-and-code", lambda q: ["--code", encode(q, [q.scale_min] * len(q.statements)), "1", "2"], "",
-     lambda q: "give either answers or --code, not both"),
+    (
+        "old-version-code",
+        lambda q: [f"{q.id}.{q.version - 1}." + "1" * len(q.statements)],
+        "",
+        lambda q: f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}; "
+        "its answers may not match the current statements, so please take the quiz again",
+    ),
+    (
+        "code-for-other-quiz",
+        lambda q: ["--code", "other.1.111"],
+        "",
+        lambda q: "is for the quiz 'other'",
+    ),
+    (
+        "both-answers-and-code",
+        lambda q: ["--code", encode(q, [q.scale_min] * len(q.statements)), "1", "2"],
+        "",
+        lambda q: "give either answers or --code, not both",
+    ),
     ("empty-stdin", lambda q: [], "  \n", lambda q: "no answers given"),
 ]
 
 
-@pytest.mark.parametrize(("argv", "stdin", "message"), [c[1:] for c in BAD_SCORE], ids=[c[0] for c in BAD_SCORE])
+@pytest.mark.parametrize(
+    ("argv", "stdin", "message"), [c[1:] for c in BAD_SCORE], ids=[c[0] for c in BAD_SCORE]
+)
 def test_bad_score_input(
-    quiz: Quiz, argv: Callable[[Quiz], list[str]], stdin: str, message: Callable[[Quiz], str],
+    quiz: Quiz,
+    argv: Callable[[Quiz], list[str]],
+    stdin: str,
+    message: Callable[[Quiz], str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, err = run(capsys, "score", "--quiz", quiz_path(quiz), *argv(quiz), stdin=stdin)
@@ -186,7 +244,9 @@ def _no_quiz_folder(folder: Path) -> list[str]:
 def _several_quiz_files(folder: Path) -> list[str]:
     (folder / "quiz").mkdir()
     for name in ("a.yml", "b.yaml"):
-        (folder / "quiz" / name).write_text(SMALL_QUIZ.read_text(encoding="utf-8"), encoding="utf-8")
+        (folder / "quiz" / name).write_text(
+            SMALL_QUIZ.read_text(encoding="utf-8"), encoding="utf-8"
+        )
     return []
 
 
@@ -195,13 +255,23 @@ def _several_quiz_files(folder: Path) -> list[str]:
     [
         pytest.param(_missing_file, "nope.yml: (top level): file not found", id="missing-file"),
         pytest.param(_broken_file, "b.yml: 2 problems found", id="broken-file"),
-        pytest.param(_no_quiz_folder, "no quiz file found in ./quiz; name one with --quiz PATH", id="no-quiz-folder"),
-        pytest.param(_several_quiz_files, "several quiz files found (quiz/a.yml, quiz/b.yaml); name one with --quiz PATH",
-                     id="several-quiz-files"),
+        pytest.param(
+            _no_quiz_folder,
+            "no quiz file found in ./quiz; name one with --quiz PATH",
+            id="no-quiz-folder",
+        ),
+        pytest.param(
+            _several_quiz_files,
+            "several quiz files found (quiz/a.yml, quiz/b.yaml); name one with --quiz PATH",
+            id="several-quiz-files",
+        ),
     ],
 )
 def test_bad_quiz_for_score(
-    setup: Callable[[Path], list[str]], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    setup: Callable[[Path], list[str]],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -211,7 +281,9 @@ def test_bad_quiz_for_score(
     assert "Traceback" not in err
 
 
-def test_broken_quiz_lists_every_problem_for_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_quiz_lists_every_problem_for_score(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "b.yml"
     path.write_text(BROKEN_QUIZ, encoding="utf-8")
     code, _, err = run(capsys, "score", "--quiz", str(path), "0")
@@ -234,12 +306,16 @@ def test_check_good_files(capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
-def test_check_broken_file_reports_every_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_broken_file_reports_every_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "broken.yml"
     broken.write_text(BROKEN_QUIZ, encoding="utf-8")
     code, out, err = run(capsys, "check", str(SMALL_QUIZ), str(broken), str(tmp_path / "gone.yml"))
     assert code == 2
-    assert out.splitlines() == [f"ok: {SMALL_QUIZ} (team-sport v3: 6 statements, 2 dimensions, 3 stages)"]
+    assert out.splitlines() == [
+        f"ok: {SMALL_QUIZ} (team-sport v3: 6 statements, 2 dimensions, 3 stages)"
+    ]
     assert err.splitlines() == [
         f"{broken}: 2 problems found",
         f"  {broken}:4: version: expected a whole number, found text ('three')",
@@ -267,7 +343,8 @@ def test_check_reports_stage_pages_missing_from_docs(
     code, out, err = run(capsys, "check", str(SMALL_QUIZ), "--docs", str(docs))
     quiz = load(SMALL_QUIZ)
     assert err.splitlines() == [
-        f"{SMALL_QUIZ}: stages[{i}].page: {quiz.stages[i].page!r} is not a page in {docs}/" for i in missing
+        f"{SMALL_QUIZ}: stages[{i}].page: {quiz.stages[i].page!r} is not a page in {docs}/"
+        for i in missing
     ]
     assert code == (2 if missing else 0)
     assert out.startswith("ok: ") == (not missing)
@@ -302,7 +379,13 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
 def python_m(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "stageguide", *args],
-        cwd=REPO, input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
     )
 
 
@@ -310,16 +393,28 @@ def test_python_m_scores_from_stdin() -> None:
     quiz = load(SMALL_QUIZ)
     done = python_m("score", "--quiz", str(SMALL_QUIZ), "--json", stdin="0 1 2 3 4 4\n")
     assert (done.returncode, done.stderr) == (0, "")
-    assert json.loads(done.stdout) == {**score(quiz, [0, 1, 2, 3, 4, 4]).to_dict(), "share_code": "team-sport.3.012344"}
+    assert json.loads(done.stdout) == {
+        **score(quiz, [0, 1, 2, 3, 4, 4]).to_dict(),
+        "share_code": "team-sport.3.012344",
+    }
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        pytest.param(["score", "--quiz", str(SMALL_QUIZ), "0", "1", "9"], "expected 6 answers", id="wrong-count"),
-        pytest.param(["score", "--quiz", str(SMALL_QUIZ), "team-sport.2.012344"], "please take the quiz again",
-                     id="old-code"),
-        pytest.param(["check", str(REPO / "no-such-quiz.yml")], "file not found", id="check-missing"),
+        pytest.param(
+            ["score", "--quiz", str(SMALL_QUIZ), "0", "1", "9"],
+            "expected 6 answers",
+            id="wrong-count",
+        ),
+        pytest.param(
+            ["score", "--quiz", str(SMALL_QUIZ), "team-sport.2.012344"],
+            "please take the quiz again",
+            id="old-code",
+        ),
+        pytest.param(
+            ["check", str(REPO / "no-such-quiz.yml")], "file not found", id="check-missing"
+        ),
     ],
 )
 def test_python_m_bad_input_exits_2_without_traceback(args: list[str], message: str) -> None:
@@ -330,7 +425,9 @@ def test_python_m_bad_input_exits_2_without_traceback(args: list[str], message: 
     assert "Traceback" not in done.stderr
 
 
-def test_check_self_referencing_anchor_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_self_referencing_anchor_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "loop.yml"
     path.write_text("a: &x [*x]\n", encoding="utf-8")
     code, _, err = run(capsys, "check", str(path))

@@ -20,7 +20,15 @@ from engines import ROOT, SALES_QUIZ, TEAM_QUIZ, load_yaml_quiz
 
 from stageguide.buildtools.engine import EngineBuild, build_engine
 from stageguide.buildtools.errors import BuildError
-from stageguide.buildtools.runtime import PRECOMPRESSED_WASM, RUNTIME_FILES, WASM, copy_runtime, manifest_hash, node_executable, sha256_file
+from stageguide.buildtools.runtime import (
+    PRECOMPRESSED_WASM,
+    RUNTIME_FILES,
+    WASM,
+    copy_runtime,
+    manifest_hash,
+    node_executable,
+    sha256_file,
+)
 
 CORE = ROOT / "src" / "stageguide" / "core"
 
@@ -48,7 +56,12 @@ def repo(tmp_path: Path) -> Path:
 
 def _build(repo: Path, lines: list[str] | None = None) -> EngineBuild:
     quizzes = sorted((repo / "quiz").glob("*.yml"))
-    return build_engine(repo, quizzes, progress=(lines if lines is not None else []).append, package=repo / "src" / "stageguide")
+    return build_engine(
+        repo,
+        quizzes,
+        progress=(lines if lines is not None else []).append,
+        package=repo / "src" / "stageguide",
+    )
 
 
 def _append(path: Path, text: str) -> int:
@@ -81,9 +94,14 @@ def test_module_that_cannot_import_in_pyodide_stops_the_build(repo: Path) -> Non
 
 
 @pytest.mark.parametrize("missing", ["python_stdlib.zip", "pyodide.asm.wasm"])
-def test_missing_runtime_file_names_it_and_the_fix(repo: Path, tmp_path: Path, missing: str) -> None:
+def test_missing_runtime_file_names_it_and_the_fix(
+    repo: Path, tmp_path: Path, missing: str
+) -> None:
     (repo / "node_modules" / "pyodide" / missing).unlink()
-    for attempt in (lambda: copy_runtime(repo, tmp_path / "site", progress=print), lambda: _build(repo)):
+    for attempt in (
+        lambda: copy_runtime(repo, tmp_path / "site", progress=print),
+        lambda: _build(repo),
+    ):
         with pytest.raises(BuildError, match="npm ci") as caught:
             attempt()
         assert missing in str(caught.value)
@@ -113,13 +131,22 @@ def test_missing_node_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) ->
 def test_copy_runtime_writes_files_and_manifest(tmp_path: Path) -> None:
     dest = tmp_path / "site" / "pyodide"
     manifest = json.loads(copy_runtime(ROOT, dest, progress=lambda line: None).read_text())
-    assert manifest["pyodide"] == json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
-    assert [entry["name"] for entry in manifest["files"]] == [*RUNTIME_FILES[:3], PRECOMPRESSED_WASM, *RUNTIME_FILES[3:]]
+    assert (
+        manifest["pyodide"]
+        == json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
+    )
+    assert [entry["name"] for entry in manifest["files"]] == [
+        *RUNTIME_FILES[:3],
+        PRECOMPRESSED_WASM,
+        *RUNTIME_FILES[3:],
+    ]
     for entry in manifest["files"]:
         assert entry["size"] == (dest / entry["name"]).stat().st_size
         assert entry["sha256"] == sha256_file(dest / entry["name"])
     assert manifest["hash"] == manifest_hash(manifest["files"])
-    assert sorted(p.name for p in dest.iterdir()) == sorted([*RUNTIME_FILES, PRECOMPRESSED_WASM, "runtime-manifest.json"])
+    assert sorted(p.name for p in dest.iterdir()) == sorted(
+        [*RUNTIME_FILES, PRECOMPRESSED_WASM, "runtime-manifest.json"]
+    )
     # The precompressed wasm unpacks to the very bytes Pyodide ships, at about a third of the size.
     packed = (dest / PRECOMPRESSED_WASM).read_bytes()
     assert gzip.decompress(packed) == (dest / WASM).read_bytes()
@@ -147,12 +174,23 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
 
     lines.clear()
     again = _build(repo, lines)
-    assert not again.rebuilt and again == EngineBuild(first.wheel, first.quizzes, first.sizes, rebuilt=False, stdlib_trace=first.stdlib_trace, spreadsheet=first.spreadsheet)
+    assert not again.rebuilt and again == EngineBuild(
+        first.wheel,
+        first.quizzes,
+        first.sizes,
+        rebuilt=False,
+        stdlib_trace=first.stdlib_trace,
+        spreadsheet=first.spreadsheet,
+    )
     assert first.spreadsheet is not None and first.spreadsheet.name.startswith("spreadsheet-")
     assert len(lines) == 1 and "up to date" in lines[0]
 
     quiz = repo / "quiz" / TEAM_QUIZ.name
-    quiz.write_text(quiz.read_text().replace("How organised is your amateur sports club?", "Is the club organised?"))
+    quiz.write_text(
+        quiz.read_text().replace(
+            "How organised is your amateur sports club?", "Is the club organised?"
+        )
+    )
     lines.clear()
     assert _build(repo, lines).rebuilt
     assert lines[0] == f"engine: rebuilding; changed: quiz:{quiz.resolve()}"
@@ -173,7 +211,15 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
     assert first.wheel.read_bytes() == whole
     out = repo / "build" / "engine"
     assert first.spreadsheet is not None
-    assert sorted(p.name for p in out.iterdir()) == sorted([first.wheel.name, first.spreadsheet.name, "team-sport.json", "stdlib-files.json", "stamp.json"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [
+            first.wheel.name,
+            first.spreadsheet.name,
+            "team-sport.json",
+            "stdlib-files.json",
+            "stamp.json",
+        ]
+    )
 
 
 @pytest.mark.pyodide
@@ -181,7 +227,9 @@ def test_wheel_ships_only_the_compiled_core(compiled_wheel: EngineBuild) -> None
     with zipfile.ZipFile(compiled_wheel.wheel) as archive:
         names = archive.namelist()
     package = sorted(n for n in names if not n.split("/")[0].endswith(".dist-info"))
-    expected = ["stageguide/__init__.pyc", "stageguide/py.typed"] + [f"stageguide/core/{p.stem}.pyc" for p in CORE.glob("*.py")]
+    expected = ["stageguide/__init__.pyc", "stageguide/py.typed"] + [
+        f"stageguide/core/{p.stem}.pyc" for p in CORE.glob("*.py")
+    ]
     assert package == sorted(expected)
     assert not [n for n in names if n.endswith(".py")]
     dist_info = {n.split("/", 1)[1] for n in names if n not in package}
@@ -192,7 +240,7 @@ def test_wheel_ships_only_the_compiled_core(compiled_wheel: EngineBuild) -> None
 def test_quiz_json_is_the_normalised_quiz(compiled_wheel: EngineBuild) -> None:
     sources = [path for path in (SALES_QUIZ, TEAM_QUIZ) if path.exists()]
     assert len(compiled_wheel.quizzes) == len(sources)
-    for source, written in zip(sources, compiled_wheel.quizzes):
+    for source, written in zip(sources, compiled_wheel.quizzes, strict=False):
         quiz = load_yaml_quiz(source)
         assert written.name == f"{quiz.id}.json"
         assert json.loads(written.read_text(encoding="utf-8")) == quiz.to_dict()
@@ -214,13 +262,26 @@ def _imports(path: Path) -> list[tuple[str, int, int]]:
 def test_core_imports_only_the_standard_library(path: Path) -> None:
     for module, level, line in _imports(path):
         top = module.split(".")[0]
-        allowed = level > 0 or top == "__future__" or top in sys.stdlib_module_names or module.startswith("stageguide.core")
-        assert allowed, f"{path.name}:{line} imports {module!r}; the core may use only the standard library and itself"
+        allowed = (
+            level > 0
+            or top == "__future__"
+            or top in sys.stdlib_module_names
+            or module.startswith("stageguide.core")
+        )
+        assert allowed, (
+            f"{path.name}:{line} imports {module!r}; the core may use only the standard library and itself"
+        )
 
 
 def test_wheel_command_reports_errors_without_traceback(repo: Path) -> None:
     shutil.rmtree(repo / "node_modules")
-    done = subprocess.run([sys.executable, "-m", "stageguide.buildtools", "wheel"], cwd=repo / "quiz", capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "stageguide.buildtools", "wheel"],
+        cwd=repo / "quiz",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     assert "build.py: error:" in done.stderr and "npm ci" in done.stderr
     assert "Traceback" not in done.stderr

@@ -29,8 +29,12 @@ def make_fork(dest: Path) -> Path:
     shutil.copytree(EXAMPLE / "docs", fork / "docs")
     (fork / "quiz" / "sales-marketing.yml").unlink()
     # As the README says: the copied quiz's first line must point at quiz/quiz.schema.json from its new place.
-    text = (EXAMPLE / "quiz" / "incident-response.yml").read_text(encoding="utf-8").split("\n", 1)[1]
-    (fork / "quiz" / "incident-response.yml").write_text("# yaml-language-server: $schema=quiz.schema.json\n" + text, encoding="utf-8")
+    text = (
+        (EXAMPLE / "quiz" / "incident-response.yml").read_text(encoding="utf-8").split("\n", 1)[1]
+    )
+    (fork / "quiz" / "incident-response.yml").write_text(
+        "# yaml-language-server: $schema=quiz.schema.json\n" + text, encoding="utf-8"
+    )
     shutil.copyfile(EXAMPLE / "mkdocs.yml", fork / "mkdocs.yml")
     # A fork is a git repository (the deploy tests list its files with git).
     subprocess.run(["git", "init", "-q"], cwd=fork, check=True, capture_output=True)
@@ -45,12 +49,18 @@ def test_a_fork_with_its_own_model_passes_the_workflows_test_step(tmp_path: Path
     env = {**os.environ, NESTED: "1", "PYTHONPATH": str(fork / "src"), "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-m", "not browser", "-q", "-p", "no:cacheprovider", "-x"],
-        cwd=fork, env=env, capture_output=True, text=True, timeout=SUITE_TIMEOUT,
+        cwd=fork,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SUITE_TIMEOUT,
     )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-6000:]
     summary = output.strip().splitlines()[-1]
-    assert re.search(r"\d+ passed", summary) and "failed" not in summary and "error" not in summary, summary
+    assert (
+        re.search(r"\d+ passed", summary) and "failed" not in summary and "error" not in summary
+    ), summary
     # The sample's own checks are skipped, and say why; the engine's are not.
     assert SAMPLE_SKIP_REASON in output, output[-3000:]
     assert "test_guide.py" in output and re.search(r"\d+ skipped", summary), summary

@@ -208,10 +208,21 @@ def _lead(text: str) -> str:
 
 def test_home_page_lead_makes_the_whole_offer() -> None:
     lead = _lead(_read("index.md"))
-    for promise in ("20 statements", "five minutes", "stay in your browser", "**stage**", "six dimensions", "next steps"):
+    for promise in (
+        "20 statements",
+        "five minutes",
+        "stay in your browser",
+        "**stage**",
+        "six dimensions",
+        "next steps",
+    ):
         assert promise in lead, f"the home page's opening does not say {promise!r}"
-    assert "](quiz.md){ .md-button .md-button--primary }" in lead, "no start button before the first section"
-    assert re.search(r"Kotler, Rackham and Krishnaswamy.*Harvard Business Review.*2006.*\]\(sources\.md\)", lead)
+    assert "](quiz.md){ .md-button .md-button--primary }" in lead, (
+        "no start button before the first section"
+    )
+    assert re.search(
+        r"Kotler, Rackham and Krishnaswamy.*Harvard Business Review.*2006.*\]\(sources\.md\)", lead
+    )
 
 
 def test_quiz_page_notes_where_the_model_comes_from() -> None:
@@ -221,11 +232,19 @@ def test_quiz_page_notes_where_the_model_comes_from() -> None:
 
 def test_sources_give_the_full_reference_and_precise_credit() -> None:
     sources = _read("sources.md")
-    for part in ("Philip Kotler", "Neil Rackham", "Suj Krishnaswamy", "Ending the War Between Sales and Marketing", "July–August 2006"):
+    for part in (
+        "Philip Kotler",
+        "Neil Rackham",
+        "Suj Krishnaswamy",
+        "Ending the War Between Sales and Marketing",
+        "July–August 2006",
+    ):
         assert part in sources
     assert re.search(r"\]\(https://hbr\.org/[^)]+\)", sources), "no link to the publisher's page"
     assert "**the practices**" in sources, "the practices must be credited to the article"
-    assert re.search(r"order of the steps.*who owns each step.*examples", sources), "order, owners and examples are the project's"
+    assert re.search(r"order of the steps.*who owns each step.*examples", sources), (
+        "order, owners and examples are the project's"
+    )
 
 
 def test_about_page_names_the_original_method() -> None:
@@ -248,7 +267,10 @@ STYLE = {
 
 
 def test_one_style_across_the_guide_and_the_quiz_text() -> None:
-    texts = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8") for path in sorted(DOCS.rglob("*.md"))}
+    texts = {
+        path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(DOCS.rglob("*.md"))
+    }
     texts["quiz/sales-marketing.yml"] = QUIZ_FILE.read_text(encoding="utf-8")
     found = [
         f"{name}: {match.group(0)!r}, write {preferred!r}"
@@ -304,7 +326,10 @@ def test_shingling_catches_a_copied_sentence() -> None:
 
 
 def test_no_paragraph_is_repeated_across_pages() -> None:
-    pages = {p.relative_to(DOCS).as_posix(): _paragraphs(p.read_text(encoding="utf-8")) for p in sorted(DOCS.rglob("*.md"))}
+    pages = {
+        p.relative_to(DOCS).as_posix(): _paragraphs(p.read_text(encoding="utf-8"))
+        for p in sorted(DOCS.rglob("*.md"))
+    }
     repeated = []
     names = sorted(pages)
     for i, first in enumerate(names):
@@ -313,7 +338,9 @@ def test_no_paragraph_is_repeated_across_pages() -> None:
                 for text_b, words_b in pages[second]:
                     shared = _shingles(words_a) & _shingles(words_b)
                     if len(shared) > SHARED_SHINGLES_ALLOWED:
-                        repeated.append(f"{first} and {second} share {len(shared)} shingles:\n  {text_a[:100]}\n  {text_b[:100]}")
+                        repeated.append(
+                            f"{first} and {second} share {len(shared)} shingles:\n  {text_a[:100]}\n  {text_b[:100]}"
+                        )
     assert not repeated, "\n".join(repeated)
 
 
@@ -322,8 +349,10 @@ def test_the_structure_warning_is_given_once_and_linked() -> None:
     warnings = [
         path.relative_to(DOCS).as_posix()
         for path in DOCS.rglob("*.md")
-        if re.search(r'!!! warning[^\n]*\n\n    [^\n]*reorganis', path.read_text(encoding="utf-8"))
+        if re.search(r"!!! warning[^\n]*\n\n    [^\n]*reorganis", path.read_text(encoding="utf-8"))
     ]
     assert warnings == ["stages/aligned.md"]
     for doc in ("stages/undefined.md", "stages/integrated.md", "moving-between-stages.md"):
-        assert "aligned.md#how-to-move-to-the-next-stage" in _read(doc), f"{doc} does not link to the warning"
+        assert "aligned.md#how-to-move-to-the-next-stage" in _read(doc), (
+            f"{doc} does not link to the warning"
+        )

@@ -26,7 +26,9 @@ from stageguide.core import Quiz
 REFERENCE = CPythonEngine()
 # The issue's boundary totals for the 20-statement, four-stage quiz on a 1-5 scale.
 SALES_BOUNDARIES = (20, 39, 40, 59, 60, 79, 80, 100)
-needs_sales = pytest.mark.skipif(not SALES_QUIZ.exists(), reason="quiz/sales-marketing.yml is not written yet")
+needs_sales = pytest.mark.skipif(
+    not SALES_QUIZ.exists(), reason="quiz/sales-marketing.yml is not written yet"
+)
 NAMES = ["AB", "Zoë", "José María", "李小龙", "O'Neil-Smith", "  spaced   out  ", "Ł", "😀 x"]
 
 
@@ -42,7 +44,10 @@ def _quiz_params() -> list[Any]:
 
 
 def _boundary_params() -> list[Any]:
-    params = [pytest.param(SALES_QUIZ, total, id=f"sales-marketing-{total}", marks=needs_sales) for total in SALES_BOUNDARIES]
+    params = [
+        pytest.param(SALES_QUIZ, total, id=f"sales-marketing-{total}", marks=needs_sales)
+        for total in SALES_BOUNDARIES
+    ]
     for path, name in ((TEAM_QUIZ, "team-sport"), (SITE_QUIZ, "site-quiz")):
         quiz = load_yaml_quiz(path)
         edges = sorted({edge for stage in quiz.stages for edge in (stage.low, stage.high)})
@@ -54,7 +59,10 @@ def _loaded(engine: CPythonEngine | PyodideEngine, path: Path) -> Quiz:
     """Register the quiz with the engine (as the page does) and return it."""
     quiz = load_yaml_quiz(path)
     reply = engine.call("load", {"quiz": quiz.to_dict()})
-    assert reply == {"ok": True, "data": {"id": quiz.id, "version": quiz.version, "statements": len(quiz.statements)}}
+    assert reply == {
+        "ok": True,
+        "data": {"id": quiz.id, "version": quiz.version, "statements": len(quiz.statements)},
+    }
     REFERENCE.call("load", {"quiz": quiz.to_dict()})
     return quiz
 
@@ -79,7 +87,9 @@ def _random_answers(quiz: Quiz, rng: random.Random) -> list[int]:
 
 @pytest.mark.parametrize("spread", [False, True], ids=["filled", "spread"])
 @pytest.mark.parametrize(("path", "total"), _boundary_params())
-def test_boundary_totals(engine: CPythonEngine | PyodideEngine, path: Path, total: int, spread: bool) -> None:
+def test_boundary_totals(
+    engine: CPythonEngine | PyodideEngine, path: Path, total: int, spread: bool
+) -> None:
     quiz = _loaded(engine, path)
     answers = _summing_to(quiz, total, spread)
     assert sum(answers) == total
@@ -94,18 +104,32 @@ def test_boundary_totals(engine: CPythonEngine | PyodideEngine, path: Path, tota
 @pytest.mark.parametrize("path", _quiz_params())
 def test_all_same_answers(engine: CPythonEngine | PyodideEngine, path: Path) -> None:
     quiz = _loaded(engine, path)
-    requests = [("score", {"quiz": quiz.id, "answers": [point.value] * len(quiz.statements)}) for point in quiz.scale]
+    requests = [
+        ("score", {"quiz": quiz.id, "answers": [point.value] * len(quiz.statements)})
+        for point in quiz.scale
+    ]
     replies = engine.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
-    assert [r["data"]["total"] for r in replies] == [p.value * len(quiz.statements) for p in quiz.scale]
+    assert [r["data"]["total"] for r in replies] == [
+        p.value * len(quiz.statements) for p in quiz.scale
+    ]
 
 
 @pytest.mark.pyodide
-@pytest.mark.parametrize(("path", "count"), [pytest.param(SALES_QUIZ, 500, id="sales-marketing", marks=needs_sales), pytest.param(TEAM_QUIZ, 200, id="team-sport"), pytest.param(SITE_QUIZ, 200, id="site-quiz")])
+@pytest.mark.parametrize(
+    ("path", "count"),
+    [
+        pytest.param(SALES_QUIZ, 500, id="sales-marketing", marks=needs_sales),
+        pytest.param(TEAM_QUIZ, 200, id="team-sport"),
+        pytest.param(SITE_QUIZ, 200, id="site-quiz"),
+    ],
+)
 def test_random_answers_score_alike(pyodide_engine: PyodideEngine, path: Path, count: int) -> None:
     quiz = _loaded(pyodide_engine, path)
     rng = random.Random(f"parity-{quiz.id}")
-    requests = [("score", {"quiz": quiz.id, "answers": _random_answers(quiz, rng)}) for _ in range(count)]
+    requests = [
+        ("score", {"quiz": quiz.id, "answers": _random_answers(quiz, rng)}) for _ in range(count)
+    ]
     expected = REFERENCE.call_many(requests)
     assert all(reply["ok"] for reply in expected)
     assert pyodide_engine.call_many(requests) == expected
@@ -119,20 +143,34 @@ def test_share_codes_round_trip_across_engines(pyodide_engine: PyodideEngine, pa
     rng = random.Random(f"share-{quiz.id}")
     groups = [None, *(group.id for group in quiz.groups)]
     encodes = [
-        ("encode", {"quiz": quiz.id, "answers": _random_answers(quiz, rng), "group": rng.choice(groups), "name": rng.choice([None, *NAMES])})
+        (
+            "encode",
+            {
+                "quiz": quiz.id,
+                "answers": _random_answers(quiz, rng),
+                "group": rng.choice(groups),
+                "name": rng.choice([None, *NAMES]),
+            },
+        )
         for _ in range(100)
     ]
     codes = pyodide_engine.call_many(encodes)
     assert codes == REFERENCE.call_many(encodes)
-    follow_ups = [(kind, {"quiz": quiz.id, "code": reply["data"]["code"]}) for reply in codes for kind in ("decode", "share")]
+    follow_ups = [
+        (kind, {"quiz": quiz.id, "code": reply["data"]["code"]})
+        for reply in codes
+        for kind in ("decode", "share")
+    ]
     decoded = pyodide_engine.call_many(follow_ups)
     assert decoded == REFERENCE.call_many(follow_ups)
-    for (_, request), reply in zip(encodes, decoded[::2]):
+    for (_, request), reply in zip(encodes, decoded[::2], strict=False):
         assert reply["data"]["answers"] == request["answers"]
         assert reply["data"]["group"] == request["group"]
 
 
-def _code(quiz: Quiz, digits: str | None = None, version: int | None = None, quiz_id: str | None = None) -> str:
+def _code(
+    quiz: Quiz, digits: str | None = None, version: int | None = None, quiz_id: str | None = None
+) -> str:
     digits = digits if digits is not None else "".join(str(quiz.scale_max) for _ in quiz.statements)
     return f"{quiz_id or quiz.id}.{quiz.version if version is None else version}.{digits}"
 
@@ -143,7 +181,10 @@ GOOD_CODES: dict[str, CodeCase] = {
     "link": lambda q: "https://example.invalid/quiz/#a=" + _code(q),
     "percent-encoded": lambda q: "".join(f"%{ord(ch):02X}" for ch in _code(q)),
     "surrounding-space": lambda q: "  \n" + _code(q) + "\t ",
-    "with-group-and-name": lambda q: _code(q) + (f"~g{q.groups[0].id}" if q.groups else "") + "~n" + base64.urlsafe_b64encode("Zoë".encode()).decode().rstrip("="),
+    "with-group-and-name": lambda q: _code(q)
+    + (f"~g{q.groups[0].id}" if q.groups else "")
+    + "~n"
+    + base64.urlsafe_b64encode("Zoë".encode()).decode().rstrip("="),
 }
 BAD_CODES: dict[str, CodeCase] = {
     "wrong-quiz-id": lambda q: _code(q, quiz_id="some-other-quiz"),
@@ -151,7 +192,9 @@ BAD_CODES: dict[str, CodeCase] = {
     "future-version": lambda q: _code(q, version=q.version + 1),
     "too-short": lambda q: _code(q)[:-1],
     "too-long": lambda q: _code(q) + "1",
-    "off-scale-low": lambda q: _code(q, str(q.scale_min - 1) * len(q.statements)) if q.scale_min > 0 else _code(q, "z" * len(q.statements)),
+    "off-scale-low": lambda q: _code(q, str(q.scale_min - 1) * len(q.statements))
+    if q.scale_min > 0
+    else _code(q, "z" * len(q.statements)),
     "off-scale-high": lambda q: _code(q, "z" + str(q.scale_max) * (len(q.statements) - 1)),
     "uppercase-digit": lambda q: _code(q, "A" * len(q.statements)),
     "junk": lambda q: "hello, world!",
@@ -169,7 +212,9 @@ BAD_CODES: dict[str, CodeCase] = {
     "repeated-group": lambda q: _code(q) + 2 * f"~g{q.groups[0].id if q.groups else 'nobody'}",
     "unknown-part": lambda q: _code(q) + "~x1",
     "damaged-name": lambda q: _code(q) + "~nA",
-    "name-too-long": lambda q: _code(q) + "~n" + base64.urlsafe_b64encode(b"x" * 41).decode().rstrip("="),
+    "name-too-long": lambda q: _code(q)
+    + "~n"
+    + base64.urlsafe_b64encode(b"x" * 41).decode().rstrip("="),
     "not-text-number": lambda q: 12345,
     "not-text-null": lambda q: None,
     "not-text-list": lambda q: [_code(q)],
@@ -178,7 +223,9 @@ BAD_CODES: dict[str, CodeCase] = {
 
 @pytest.mark.parametrize("path", _quiz_params())
 @pytest.mark.parametrize("case", GOOD_CODES)
-def test_share_code_forms_decode(engine: CPythonEngine | PyodideEngine, path: Path, case: str) -> None:
+def test_share_code_forms_decode(
+    engine: CPythonEngine | PyodideEngine, path: Path, case: str
+) -> None:
     quiz = _loaded(engine, path)
     request = {"quiz": quiz.id, "code": GOOD_CODES[case](quiz)}
     reply = engine.call("decode", request)
@@ -189,7 +236,9 @@ def test_share_code_forms_decode(engine: CPythonEngine | PyodideEngine, path: Pa
 
 @pytest.mark.parametrize("path", _quiz_params())
 @pytest.mark.parametrize("case", BAD_CODES)
-def test_malformed_share_codes_are_refused_alike(engine: CPythonEngine | PyodideEngine, path: Path, case: str) -> None:
+def test_malformed_share_codes_are_refused_alike(
+    engine: CPythonEngine | PyodideEngine, path: Path, case: str
+) -> None:
     quiz = _loaded(engine, path)
     for kind in ("decode", "share"):
         request = {"quiz": quiz.id, "code": BAD_CODES[case](quiz)}
@@ -200,13 +249,19 @@ def test_malformed_share_codes_are_refused_alike(engine: CPythonEngine | Pyodide
 
 
 @pytest.mark.pyodide
-def test_pyodide_runs_the_compiled_pyc(pyodide_engine: PyodideEngine, compiled_wheel: EngineBuild) -> None:
+def test_pyodide_runs_the_compiled_pyc(
+    pyodide_engine: PyodideEngine, compiled_wheel: EngineBuild
+) -> None:
     """The browser's modules come from the wheel's .pyc, with no source beside them."""
     facts = pyodide_engine.introspect()
     major, minor = facts["version_info"][:2]
     assert compiled_wheel.wheel.name.endswith(f"-cp{major}{minor}-none-any.whl")
     with zipfile.ZipFile(compiled_wheel.wheel) as archive:
-        shipped = {n[: -len(".pyc")].replace("/", ".").removesuffix(".__init__") for n in archive.namelist() if n.endswith(".pyc")}
+        shipped = {
+            n[: -len(".pyc")].replace("/", ".").removesuffix(".__init__")
+            for n in archive.namelist()
+            if n.endswith(".pyc")
+        }
         headers = {archive.read(n)[:4].hex() for n in archive.namelist() if n.endswith(".pyc")}
     assert headers == {facts["magic"]}, "the .pyc were not written by Pyodide's own interpreter"
     assert set(facts["modules"]) == shipped
@@ -234,5 +289,8 @@ def test_wheel_is_tagged_and_its_record_matches(compiled_wheel: EngineBuild) -> 
                 assert listed[name] == ("", "")
                 continue
             data = archive.read(name)
-            expected = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            expected = (
+                "sha256="
+                + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            )
             assert listed[name] == (expected, str(len(data))), name

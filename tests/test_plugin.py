@@ -36,7 +36,9 @@ def default_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ({"colour": "red"}, "colour"),
     ],
 )
-def test_bad_options_are_reported_by_the_config_contract(options: dict[str, object], fragment: str) -> None:
+def test_bad_options_are_reported_by_the_config_contract(
+    options: dict[str, object], fragment: str
+) -> None:
     config = StageguideConfig()
     config.load_dict({"quiz": "quiz/sales-marketing.yml", **options})
     errors, warnings = config.validate()
@@ -44,7 +46,9 @@ def test_bad_options_are_reported_by_the_config_contract(options: dict[str, obje
 
 
 def _build(tmp_path: Path, options: dict[str, object], quiz_text: str | None = None):  # type: ignore[no-untyped-def]
-    return run_mkdocs_build(variant_config(tmp_path / "config", options, quiz_text), tmp_path / "site")
+    return run_mkdocs_build(
+        variant_config(tmp_path / "config", options, quiz_text), tmp_path / "site"
+    )
 
 
 def test_cdn_runtime_needs_a_url(tmp_path: Path) -> None:
@@ -57,32 +61,53 @@ def test_a_broken_quiz_fails_the_strict_build_naming_file_line_and_field(tmp_pat
     dimension = QUIZ.statements[0].dimension
     typo = f"{dimension}zz"
     broken = QUIZ_TEXT.replace(f"dimension: {dimension}", f"dimension: {typo}", 1)
-    line = broken.splitlines().index(next(l for l in broken.splitlines() if f"dimension: {typo}" in l)) + 1
+    line = (
+        broken.splitlines().index(next(l for l in broken.splitlines() if f"dimension: {typo}" in l))
+        + 1
+    )
     done = _build(tmp_path, {}, broken)
     assert done.returncode != 0
     quiz_path = tmp_path / "config" / "quiz.yml"
-    assert f"{quiz_path}:{line}: statements[0].dimension: '{typo}' is not a dimension" in done.stderr, done.stderr
+    assert (
+        f"{quiz_path}:{line}: statements[0].dimension: '{typo}' is not a dimension" in done.stderr
+    ), done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_a_stage_page_that_does_not_exist_fails_the_build(tmp_path: Path) -> None:
     index, page = len(QUIZ.stages) - 1, QUIZ.stages[-1].page
-    assert QUIZ_TEXT.count(f"page: {page}") == 1, f"this test expects `page: {page}` once in {QUIZ_FILE}"
+    assert QUIZ_TEXT.count(f"page: {page}") == 1, (
+        f"this test expects `page: {page}` once in {QUIZ_FILE}"
+    )
     done = _build(tmp_path, {}, QUIZ_TEXT.replace(f"page: {page}", "page: stages/no-such-page.md"))
     assert done.returncode != 0
-    assert f"stages[{index}].page: 'stages/no-such-page.md' is not a page of this site" in done.stderr, done.stderr
+    assert (
+        f"stages[{index}].page: 'stages/no-such-page.md' is not a page of this site" in done.stderr
+    ), done.stderr
 
 
-def test_the_default_site_ships_the_engine_the_trimmed_runtime_and_the_offline_files(default_site: Path) -> None:
+def test_the_default_site_ships_the_engine_the_trimmed_runtime_and_the_offline_files(
+    default_site: Path,
+) -> None:
     stageguide = default_site / "assets" / "stageguide"
     wheels = list((stageguide / "engine").glob("*/*.whl"))
     assert len(wheels) == 1 and wheels[0].name.endswith("-cp314-none-any.whl")
-    assert json.loads((default_site / built_file(default_site, f"{QUIZ.id}.json")).read_text())["id"] == QUIZ.id
+    assert (
+        json.loads((default_site / built_file(default_site, f"{QUIZ.id}.json")).read_text())["id"]
+        == QUIZ.id
+    )
     runtime = default_site / built_file(default_site, "runtime-manifest.json")
     manifest = json.loads(runtime.read_text())
     assert manifest["stdlib"] == "trimmed"
     shipped = {entry["name"]: entry for entry in manifest["files"]}
-    assert set(shipped) == {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide.asm.wasm.gz", "python_stdlib.zip", "pyodide-lock.json"}
+    assert set(shipped) == {
+        "pyodide.mjs",
+        "pyodide.asm.mjs",
+        "pyodide.asm.wasm",
+        "pyodide.asm.wasm.gz",
+        "python_stdlib.zip",
+        "pyodide-lock.json",
+    }
     for name, entry in shipped.items():
         assert (runtime.parent / name).stat().st_size == entry["size"]
     full = REPO / "node_modules" / "pyodide" / "python_stdlib.zip"
@@ -94,13 +119,18 @@ def test_the_default_site_ships_the_engine_the_trimmed_runtime_and_the_offline_f
     assert json.loads((runtime.parent / "pyodide-lock.json").read_text())["packages"] == {}
     assert (default_site / "stageguide-sw.js").is_file()
     offline = json.loads((stageguide / "offline.json").read_text())
-    assert "quiz/" in offline["precache"] and built_file(default_site, "pyodide.asm.wasm") in offline["pinned"]
+    assert (
+        "quiz/" in offline["precache"]
+        and built_file(default_site, "pyodide.asm.wasm") in offline["pinned"]
+    )
     # The service worker keeps the precompressed wasm the engine fetches, not the 9.6 MB plain one as well.
     assert built_file(default_site, "pyodide.asm.wasm.gz") in offline["precache"]
     assert built_file(default_site, "pyodide.asm.wasm") not in offline["precache"]
     quiz_page = (default_site / "quiz" / "index.html").read_text(encoding="utf-8")
     assert offline["version"] in quiz_page
-    assert "<!-- stageguide:quiz -->" not in quiz_page and quiz_page.count("<fieldset") >= len(QUIZ.statements)
+    assert "<!-- stageguide:quiz -->" not in quiz_page and quiz_page.count("<fieldset") >= len(
+        QUIZ.statements
+    )
 
 
 def test_the_built_site_has_no_hidden_files(default_site: Path) -> None:
@@ -123,7 +153,9 @@ def test_options_switch_off_trimming_offline_and_the_policy(tmp_path: Path) -> N
     full = REPO / "node_modules" / "pyodide" / "python_stdlib.zip"
     assert (site / built_file(site, "python_stdlib.zip")).read_bytes() == full.read_bytes()
     assert not (site / "stageguide-sw.js").exists()
-    assert "Content-Security-Policy" not in (site / "quiz" / "index.html").read_text(encoding="utf-8")
+    assert "Content-Security-Policy" not in (site / "quiz" / "index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_cdn_runtime_ships_no_runtime_and_allows_only_that_origin(tmp_path: Path) -> None:
@@ -134,17 +166,30 @@ def test_cdn_runtime_ships_no_runtime_and_allows_only_that_origin(tmp_path: Path
     assert not (site / "assets" / "stageguide" / "pyodide").exists()
     quiz_page = (site / "quiz" / "index.html").read_text(encoding="utf-8")
     assert prefix in quiz_page
-    policy = quiz_page.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
-    assert "https://cdn.example.test" in policy and "connect-src 'self' https://cdn.example.test" in policy
+    policy = quiz_page.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[
+        0
+    ]
+    assert (
+        "https://cdn.example.test" in policy
+        and "connect-src 'self' https://cdn.example.test" in policy
+    )
 
 
 def test_the_template_escapes_quiz_text() -> None:
     hostile = QUIZ_TEXT.replace(
-        json.dumps(read_quiz(QUIZ_FILE).statements[0].text), json.dumps("<script>alert(1)</script> & <b>x</b>"), 1
+        json.dumps(read_quiz(QUIZ_FILE).statements[0].text),
+        json.dumps("<script>alert(1)</script> & <b>x</b>"),
+        1,
     )
     quiz = parse_quiz(hostile, "hostile.yml")
-    settings = {"pages": {s.page: f"../{s.page[:-3]}/" for s in quiz.stages}, "quiz": {"id": "x'><script>"}, "engine_script": "../assets/stageguide/engine.js"}
+    settings = {
+        "pages": {s.page: f"../{s.page[:-3]}/" for s in quiz.stages},
+        "quiz": {"id": "x'><script>"},
+        "engine_script": "../assets/stageguide/engine.js",
+    }
     html = render_quiz(quiz, settings)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;" in html
-    assert "x'><script>" not in html, "settings travel in a single-quoted attribute with quotes escaped"
+    assert "x'><script>" not in html, (
+        "settings travel in a single-quoted attribute with quotes escaped"
+    )

@@ -17,12 +17,11 @@ from typing import Any
 
 import pytest
 import yaml
+from sitecontent import copy_working_tree
 
 from stageguide.buildtools import cli
 from stageguide.buildtools.errors import BuildError
 from stageguide.buildtools.sitesize import FILE_LIMIT, SITE_LIMIT, human, report_site
-
-from sitecontent import copy_working_tree
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
@@ -128,8 +127,12 @@ def test_actions_are_the_official_ones_on_their_current_majors_pinned_by_commit(
             assert re.fullmatch(r"v\d+", ref), f"{name}@{ref} should be pinned to its major tag"
             used[name] = int(ref[1:])
         else:
-            assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{name}@{ref} should be pinned to a full commit hash"
-            assert comment and re.fullmatch(r"v\d+\.\d+\.\d+", comment), f"{name}@{ref} needs its release tag in a comment"
+            assert re.fullmatch(r"[0-9a-f]{40}", ref), (
+                f"{name}@{ref} should be pinned to a full commit hash"
+            )
+            assert comment and re.fullmatch(r"v\d+\.\d+\.\d+", comment), (
+                f"{name}@{ref} needs its release tag in a comment"
+            )
             used[name] = int(comment[1:].split(".")[0])
     assert used == CURRENT_MAJORS
 
@@ -142,20 +145,40 @@ def test_zizmor_config_allows_a_tag_only_where_the_workflow_uses_one() -> None:
 
 def test_build_job_sets_up_python_and_node(workflow: dict[Any, Any]) -> None:
     build = steps(workflow, "build")
-    python = build[step_index(workflow, "build", lambda s: uses(s, "actions/setup-python"), "sets up Python")]
-    node = build[step_index(workflow, "build", lambda s: uses(s, "actions/setup-node"), "sets up Node")]
-    assert str(python["with"]["python-version"]) == "3.11", "the version requirements.lock was resolved with"
-    assert str(node["with"]["node-version"]) in ("22", "24"), "a Node.js LTS line that still gets security fixes"
+    python = build[
+        step_index(workflow, "build", lambda s: uses(s, "actions/setup-python"), "sets up Python")
+    ]
+    node = build[
+        step_index(workflow, "build", lambda s: uses(s, "actions/setup-node"), "sets up Node")
+    ]
+    assert str(python["with"]["python-version"]) == "3.11", (
+        "the version requirements.lock was resolved with"
+    )
+    assert str(node["with"]["node-version"]) in ("22", "24"), (
+        "a Node.js LTS line that still gets security fixes"
+    )
 
 
-def test_build_job_installs_from_the_lock_files_then_tests_then_builds_then_uploads(workflow: dict[Any, Any]) -> None:
+def test_build_job_installs_from_the_lock_files_then_tests_then_builds_then_uploads(
+    workflow: dict[Any, Any],
+) -> None:
     order = [
         step_index(workflow, "build", lambda s: uses(s, "actions/checkout"), "checks out the code"),
-        step_index(workflow, "build", lambda s: runs(s, "--require-hashes -r requirements.lock"), "installs requirements.lock with hashes"),
+        step_index(
+            workflow,
+            "build",
+            lambda s: runs(s, "--require-hashes -r requirements.lock"),
+            "installs requirements.lock with hashes",
+        ),
         step_index(workflow, "build", lambda s: runs(s, "npm ci"), "runs npm ci"),
         step_index(workflow, "build", lambda s: runs(s, "-m pytest"), "runs the tests"),
         step_index(workflow, "build", lambda s: runs(s, "build.py build"), "builds the site"),
-        step_index(workflow, "build", lambda s: uses(s, "actions/upload-pages-artifact"), "uploads the site"),
+        step_index(
+            workflow,
+            "build",
+            lambda s: uses(s, "actions/upload-pages-artifact"),
+            "uploads the site",
+        ),
     ]
     assert order == sorted(order), "install, test, build and upload should run in that order"
     install = steps(workflow, "build")[order[1]]["run"]
@@ -165,24 +188,36 @@ def test_build_job_installs_from_the_lock_files_then_tests_then_builds_then_uplo
 
 
 def test_build_step_gets_site_url_from_configure_pages(workflow: dict[Any, Any]) -> None:
-    configure = step_index(workflow, "build", lambda s: uses(s, "actions/configure-pages"), "runs configure-pages")
+    configure = step_index(
+        workflow, "build", lambda s: uses(s, "actions/configure-pages"), "runs configure-pages"
+    )
     build = step_index(workflow, "build", lambda s: runs(s, "build.py build"), "builds the site")
     step_id = steps(workflow, "build")[configure].get("id")
     assert step_id, "the configure-pages step needs an id so later steps can read its outputs"
     assert configure < build
     env = steps(workflow, "build")[build].get("env", {})
-    assert re.fullmatch(rf"\$\{{\{{\s*steps\.{step_id}\.outputs\.base_url\s*\}}\}}/?", str(env.get("SITE_URL", ""))), env
+    assert re.fullmatch(
+        rf"\$\{{\{{\s*steps\.{step_id}\.outputs\.base_url\s*\}}\}}/?", str(env.get("SITE_URL", ""))
+    ), env
     site_url = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "site_url: !ENV [SITE_URL," in site_url, "mkdocs.yml must read SITE_URL for the workflow's address to count"
+    assert "site_url: !ENV [SITE_URL," in site_url, (
+        "mkdocs.yml must read SITE_URL for the workflow's address to count"
+    )
 
 
 def test_deploy_job_publishes_to_the_github_pages_environment(workflow: dict[Any, Any]) -> None:
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] in ("build", ["build"])
-    step = deploy["steps"][step_index(workflow, "deploy", lambda s: uses(s, "actions/deploy-pages"), "runs deploy-pages")]
+    step = deploy["steps"][
+        step_index(
+            workflow, "deploy", lambda s: uses(s, "actions/deploy-pages"), "runs deploy-pages"
+        )
+    ]
     assert step.get("id"), "the deploy step needs an id for the environment's url"
     assert deploy["environment"]["name"] == "github-pages"
-    assert re.fullmatch(rf"\$\{{\{{\s*steps\.{step['id']}\.outputs\.page_url\s*\}}\}}", deploy["environment"]["url"])
+    assert re.fullmatch(
+        rf"\$\{{\{{\s*steps\.{step['id']}\.outputs\.page_url\s*\}}\}}", deploy["environment"]["url"]
+    )
 
 
 def test_every_run_step_refers_to_files_that_exist(workflow: dict[Any, Any]) -> None:
@@ -201,15 +236,21 @@ def test_every_run_step_refers_to_files_that_exist(workflow: dict[Any, Any]) -> 
                 if importlib.util.find_spec(word.split(".")[0]) is None:
                     missing.append(f"{' '.join(command)}: python module {word}")
         if command[:2] == ["npm", "ci"]:
-            missing += [f"npm ci: {name}" for name in ("package.json", "package-lock.json") if not (REPO / name).is_file()]
-    assert not missing, "run steps refer to things that are not in the repository:\n" + "\n".join(missing)
+            missing += [
+                f"npm ci: {name}"
+                for name in ("package.json", "package-lock.json")
+                if not (REPO / name).is_file()
+            ]
+    assert not missing, "run steps refer to things that are not in the repository:\n" + "\n".join(
+        missing
+    )
 
 
 def pytest_marker_expressions(workflow: dict[Any, Any]) -> list[str]:
     found = []
     for command in run_commands(workflow):
-        if "pytest" in command and "-m" in command[command.index("pytest"):]:
-            after = command[command.index("pytest"):]
+        if "pytest" in command and "-m" in command[command.index("pytest") :]:
+            after = command[command.index("pytest") :]
             found.append(after[after.index("-m") + 1])
     assert found, "the workflow runs no `pytest -m …`"
     return found
@@ -227,9 +268,13 @@ def collect(*args: str) -> list[str]:
     return [line for line in result.stdout.splitlines() if "::" in line]
 
 
-def test_the_workflow_runs_the_browser_tests_in_the_runners_chrome(workflow: dict[Any, Any]) -> None:
+def test_the_workflow_runs_the_browser_tests_in_the_runners_chrome(
+    workflow: dict[Any, Any],
+) -> None:
     assert pytest_marker_expressions(workflow) == ["not browser", "browser"]
-    index = step_index(workflow, "build", lambda s: runs(s, "pytest -m browser"), "runs the browser tests")
+    index = step_index(
+        workflow, "build", lambda s: runs(s, "pytest -m browser"), "runs the browser tests"
+    )
     assert steps(workflow, "build")[index]["env"]["STAGEGUIDE_CHROMIUM"] == "/usr/bin/google-chrome"
     built = step_index(workflow, "build", lambda s: runs(s, "build.py build"), "builds the site")
     assert index < built, "the site is published only after the browser tests pass"
@@ -240,10 +285,16 @@ def test_the_workflows_marker_leaves_out_the_browser_tests_and_only_them() -> No
     assert expression == "not browser"
     kept = collect("-m", expression)
     browser = collect("-m", "browser")
-    assert browser, "no browser tests collected; is the marker still applied by tests/browser/conftest.py?"
+    assert browser, (
+        "no browser tests collected; is the marker still applied by tests/browser/conftest.py?"
+    )
     assert any(test.startswith("tests/browser/") for test in browser), browser
-    assert not [test for test in kept if test.startswith("tests/browser/")], "every test under tests/browser needs Chromium"
-    assert any("test_parity" in test for test in kept), "the Pyodide parity tests need only Node and should run"
+    assert not [test for test in kept if test.startswith("tests/browser/")], (
+        "every test under tests/browser needs Chromium"
+    )
+    assert any("test_parity" in test for test in kept), (
+        "the Pyodide parity tests need only Node and should run"
+    )
     assert len(kept) + len(browser) == len(collect())
 
 
@@ -267,8 +318,14 @@ def test_report_flags_a_file_over_the_limit_and_lists_the_largest_first(tmp_path
     (site / "quiz" / "index.html").write_text("x" * 500)
     report = report_site(site).splitlines()
     total = 2 * FILE_LIMIT + 1 + 2_500
-    assert report[0] == f"Built site: {site} — 4 files, {human(total)} (GitHub Pages allows {human(SITE_LIMIT)})"
-    shown = [line.split()[-1] if "<--" not in line else line.split("<--")[0].split()[-1] for line in report[2:]]
+    assert (
+        report[0]
+        == f"Built site: {site} — 4 files, {human(total)} (GitHub Pages allows {human(SITE_LIMIT)})"
+    )
+    shown = [
+        line.split()[-1] if "<--" not in line else line.split("<--")[0].split()[-1]
+        for line in report[2:]
+    ]
     assert shown == ["assets/video.mp4", "edge.bin", "index.html", "quiz/index.html"]
     flagged = [line for line in report if "over GitHub Pages' 100 MB file limit" in line]
     assert len(flagged) == 1 and "assets/video.mp4" in flagged[0]
@@ -289,7 +346,12 @@ def test_report_shows_five_files_and_warns_when_the_site_is_too_big(tmp_path: Pa
 
 def test_human_sizes() -> None:
     assert [human(n) for n in (0, 999, 1_000, 1_500_000, 100_000_001, 2_000_000_000_000)] == [
-        "0 B", "999 B", "1.0 KB", "1.5 MB", "100.0 MB", "2000.0 GB",
+        "0 B",
+        "999 B",
+        "1.0 KB",
+        "1.5 MB",
+        "100.0 MB",
+        "2000.0 GB",
     ]
 
 
@@ -300,8 +362,20 @@ def git(*args: str, cwd: Path) -> str:
     assert GIT is not None
     env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
     result = subprocess.run(
-        [GIT, "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main", *args],
-        cwd=cwd, capture_output=True, text=True, env=env,
+        [
+            GIT,
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            *args,
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0, f"git {' '.join(args)} failed:\n{result.stdout}{result.stderr}"
     return result.stdout
@@ -321,7 +395,12 @@ def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.setenv(name, "test@example.invalid")
 
 
-def test_deploy_outside_a_git_repository_says_so(isolated_git: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_deploy_outside_a_git_repository_says_so(
+    isolated_git: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     (tmp_path / "build.py").write_text("")
     monkeypatch.chdir(tmp_path)
     assert cli.main(["deploy"]) == 2
@@ -330,7 +409,9 @@ def test_deploy_outside_a_git_repository_says_so(isolated_git: None, tmp_path: P
 
 
 @pytest.mark.parametrize("remote_args", [[], ["-r", "upstream"], ["--remote-name=upstream"]])
-def test_deploy_without_the_remote_says_how_to_add_it(isolated_git: None, tmp_path: Path, remote_args: list[str]) -> None:
+def test_deploy_without_the_remote_says_how_to_add_it(
+    isolated_git: None, tmp_path: Path, remote_args: list[str]
+) -> None:
     git("init", "-q", cwd=tmp_path)
     git("remote", "add", "other", "https://example.invalid/other.git", cwd=tmp_path)
     remote = "upstream" if remote_args else "origin"
@@ -354,7 +435,9 @@ def test_deploy_passes_arguments_through_and_builds_with_the_same_config(
     ]
 
 
-def test_deploy_stops_when_the_build_fails_or_a_file_is_too_big(isolated_git: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deploy_stops_when_the_build_fails_or_a_file_is_too_big(
+    isolated_git: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     git("init", "-q", cwd=tmp_path)
     git("remote", "add", "origin", "https://example.invalid/site.git", cwd=tmp_path)
     (tmp_path / "docs").mkdir()
@@ -364,13 +447,19 @@ def test_deploy_stops_when_the_build_fails_or_a_file_is_too_big(isolated_git: No
     monkeypatch.setattr(cli, "run_build", lambda root, args: 1)
     assert cli.run_deploy(tmp_path, []) == 1
     # The size check looks where the config says the site goes (site_dir: public).
-    monkeypatch.setattr(cli, "run_build", lambda root, args: sparse(tmp_path / "public" / "big.zip", FILE_LIMIT + 1) and 0)
+    monkeypatch.setattr(
+        cli,
+        "run_build",
+        lambda root, args: sparse(tmp_path / "public" / "big.zip", FILE_LIMIT + 1) and 0,
+    )
     with pytest.raises(BuildError, match=r"refuses files over 100\.0 MB: big\.zip"):
         cli.run_deploy(tmp_path, [])
     assert pushed == []
 
 
-def test_deploy_pushes_the_built_site_to_gh_pages(isolated_git: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deploy_pushes_the_built_site_to_gh_pages(
+    isolated_git: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     work = copy_working_tree(tmp_path / "work")
     git("init", "-q", cwd=work)
     git("add", "-A", cwd=work)
@@ -406,11 +495,15 @@ def test_deploy_pushes_the_built_site_to_gh_pages(isolated_git: None, tmp_path: 
     ]
     for pattern in hashed:
         assert any(re.fullmatch(pattern, name) for name in files), pattern
-    assert ".nojekyll" in files, "gh-deploy should add .nojekyll so GitHub Pages serves the files as they are"
+    assert ".nojekyll" in files, (
+        "gh-deploy should add .nojekyll so GitHub Pages serves the files as they are"
+    )
     message = git("log", "-1", "--format=%s", "gh-pages", cwd=origin)
     assert message.startswith("Publish the guide ("), message
     not_found = git("show", "gh-pages:404.html", cwd=origin)
-    assert 'href="/stageguide/assets/stylesheets/main.' in not_found, "404.html should load its styles from the site's subpath"
+    assert 'href="/stageguide/assets/stylesheets/main.' in not_found, (
+        "404.html should load its styles from the site's subpath"
+    )
 
 
 # --- the example site ------------------------------------------------------------------
@@ -418,8 +511,23 @@ def test_deploy_pushes_the_built_site_to_gh_pages(isolated_git: None, tmp_path: 
 
 def test_the_example_site_builds_strictly_from_the_repository_root(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", "examples/incident-response/mkdocs.yml", "-d", str(tmp_path / "site")],
-        cwd=REPO, env={**os.environ, **MKDOCS_ENV}, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            "examples/incident-response/mkdocs.yml",
+            "-d",
+            str(tmp_path / "site"),
+        ],
+        cwd=REPO,
+        env={**os.environ, **MKDOCS_ENV},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     site = tmp_path / "site"
@@ -431,6 +539,10 @@ def test_the_example_site_builds_strictly_from_the_repository_root(tmp_path: Pat
 
 
 def test_the_example_quiz_passes_the_checker_with_its_own_pages() -> None:
-    result = subprocess.run([sys.executable, "-m", "stageguide", "check"], cwd=EXAMPLE, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "stageguide", "check"], cwd=EXAMPLE, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: quiz/incident-response.yml (incident-response v1: 10 statements, 3 dimensions, 3 stages)")
+    assert result.stdout.startswith(
+        "ok: quiz/incident-response.yml (incident-response v1: 10 statements, 3 dimensions, 3 stages)"
+    )

@@ -47,7 +47,13 @@ def test_the_repeat_detector_catches_the_pair_from_the_issue() -> None:
     before = "Invite marketers to key-account reviews and give them a concrete part in each account plan."
     after = "Invite Marketing to your key-account reviews and give it one concrete task in each account plan, such as a tailored case study or offer."
     assert _overlap(before, after) >= NEAR_REPEAT
-    assert _overlap(before, "Write down what counts as a lead, who follows it up and within how many working days.") < NEAR_REPEAT
+    assert (
+        _overlap(
+            before,
+            "Write down what counts as a lead, who follows it up and within how many working days.",
+        )
+        < NEAR_REPEAT
+    )
 
 
 def _combinations(quiz: Quiz) -> list[tuple[str, tuple[str, ...]]]:
@@ -67,7 +73,12 @@ def _answers_for(quiz: Quiz, stage_id: str, weakest: tuple[str, ...]) -> list[in
                 values = []
                 for statement in quiz.statements:
                     if statement.dimension in weakest:
-                        values.append(min(low_value + (weakest.index(statement.dimension) if bump else 0), quiz.scale_max - 1))
+                        values.append(
+                            min(
+                                low_value + (weakest.index(statement.dimension) if bump else 0),
+                                quiz.scale_max - 1,
+                            )
+                        )
                     else:
                         values.append(quiz.scale_max)
                 # lower the strong dimensions evenly until the target total is reached
@@ -76,7 +87,14 @@ def _answers_for(quiz: Quiz, stage_id: str, weakest: tuple[str, ...]) -> list[in
                 step = 0
                 while surplus > 0 and order:
                     i = order[step % len(order)]
-                    floor = max(values[j] for j, s in enumerate(quiz.statements) if s.dimension in weakest) + 1
+                    floor = (
+                        max(
+                            values[j]
+                            for j, s in enumerate(quiz.statements)
+                            if s.dimension in weakest
+                        )
+                        + 1
+                    )
                     if values[i] > floor:
                         values[i] -= 1
                         surplus -= 1
@@ -85,12 +103,19 @@ def _answers_for(quiz: Quiz, stage_id: str, weakest: tuple[str, ...]) -> list[in
                     step += 1
                 if surplus == 0 and sum(values) == target and count:
                     result = score(quiz, values)
-                    if tuple(d.dimension.id for d in result.focus) == weakest[: len(result.focus)] and result.focus:
+                    if (
+                        tuple(d.dimension.id for d in result.focus) == weakest[: len(result.focus)]
+                        and result.focus
+                    ):
                         return values
     return None
 
 
-@pytest.mark.parametrize("path", [SALES_QUIZ, EXAMPLE_QUIZ, TEAM_QUIZ], ids=["sales-marketing", "incident-response", "team-sport"])
+@pytest.mark.parametrize(
+    "path",
+    [SALES_QUIZ, EXAMPLE_QUIZ, TEAM_QUIZ],
+    ids=["sales-marketing", "incident-response", "team-sport"],
+)
 def test_advice_at_every_stage_never_repeats(path: Path) -> None:
     """Property over the model itself: for every stage and every choice of one or two weakest
     dimensions, the actions a result can show together are all different, exactly and in substance."""
@@ -104,7 +129,9 @@ def test_advice_at_every_stage_never_repeats(path: Path) -> None:
             assert _overlap(a, b) < NEAR_REPEAT, f"{stage} with {pair}: {a!r} repeats {b!r}"
 
 
-@pytest.mark.parametrize("path", [SALES_QUIZ, EXAMPLE_QUIZ], ids=["sales-marketing", "incident-response"])
+@pytest.mark.parametrize(
+    "path", [SALES_QUIZ, EXAMPLE_QUIZ], ids=["sales-marketing", "incident-response"]
+)
 def test_scored_results_give_the_weakest_dimensions_advice_at_their_own_stage(path: Path) -> None:
     """Scored end to end: every reachable stage x weakest-dimension pair shows that stage's actions, once each."""
     quiz = load_yaml_quiz(path)
@@ -117,11 +144,15 @@ def test_scored_results_give_the_weakest_dimensions_advice_at_their_own_stage(pa
         result = score(quiz, answers)
         assert result.stage is not None and result.stage.id == stage
         data = result.to_dict()
-        actions = data["advice"]["stage"] + [a for d in data["advice"]["dimensions"] for a in d["advice"]]
+        actions = data["advice"]["stage"] + [
+            a for d in data["advice"]["dimensions"] for a in d["advice"]
+        ]
         assert len(actions) == len(set(actions))
         for focus in data["advice"]["dimensions"]:
             assert focus["advice"] == list(quiz.dimension(focus["id"]).advice_at(stage))
-    assert reached >= len(quiz.stages) * len(quiz.dimensions), f"only {reached} combinations could be reached"
+    assert reached >= len(quiz.stages) * len(quiz.dimensions), (
+        f"only {reached} combinations could be reached"
+    )
 
 
 def test_undefined_gets_basic_rules_not_integrated_practices() -> None:
@@ -133,7 +164,10 @@ def test_undefined_gets_basic_rules_not_integrated_practices() -> None:
     at_aligned = score(SALES, [4] * 15 + [2] * 5).to_dict()
     assert at_aligned["stage"]["id"] == "aligned"
     assert at_aligned["weakest"] == result["weakest"]
-    assert at_aligned["advice"]["dimensions"][0]["advice"] != result["advice"]["dimensions"][0]["advice"]
+    assert (
+        at_aligned["advice"]["dimensions"][0]["advice"]
+        != result["advice"]["dimensions"][0]["advice"]
+    )
 
 
 # -- the quiz file format -----------------------------------------------------------------
@@ -144,15 +178,35 @@ SMALL_TEXT = TEAM_QUIZ.read_text(encoding="utf-8")
 @pytest.mark.parametrize(
     ("edit", "path", "message"),
     [
-        (("      steady: [\"Ask players", "      stedy: [\"Ask players"), "dimensions[0].advice.stedy",
-         "'stedy' is not a stage; expected one of: scrappy, steady, slick"),
-        (("      steady: [\"Ask players after each month which sessions helped, and change the plan.\"]\n", ""),
-         "dimensions[0].advice.steady", "no advice for stage 'steady'; every stage before the last needs"),
-        (("      steady: [\"Ask players after each month which sessions helped, and change the plan.\"]",
-          "      steady: [Write down how things are done so they survive a change of captain.]"),
-         "dimensions[0].advice.steady[0]", "the same action is already given for stage 'steady' at stages[1].advice[0]"),
-        (("      scrappy: [Publish the training plan a month ahead.]\n      steady:", "      - Publish the training plan a month ahead.\n      - steady:"),
-         "dimensions[0].advice", "expected a mapping of ids to values (actions for this dimension, written per stage), found a list"),
+        (
+            ('      steady: ["Ask players', '      stedy: ["Ask players'),
+            "dimensions[0].advice.stedy",
+            "'stedy' is not a stage; expected one of: scrappy, steady, slick",
+        ),
+        (
+            (
+                '      steady: ["Ask players after each month which sessions helped, and change the plan."]\n',
+                "",
+            ),
+            "dimensions[0].advice.steady",
+            "no advice for stage 'steady'; every stage before the last needs",
+        ),
+        (
+            (
+                '      steady: ["Ask players after each month which sessions helped, and change the plan."]',
+                "      steady: [Write down how things are done so they survive a change of captain.]",
+            ),
+            "dimensions[0].advice.steady[0]",
+            "the same action is already given for stage 'steady' at stages[1].advice[0]",
+        ),
+        (
+            (
+                "      scrappy: [Publish the training plan a month ahead.]\n      steady:",
+                "      - Publish the training plan a month ahead.\n      - steady:",
+            ),
+            "dimensions[0].advice",
+            "expected a mapping of ids to values (actions for this dimension, written per stage), found a list",
+        ),
     ],
     ids=["unknown-stage", "missing-stage", "same-as-stage-advice", "list-not-mapping"],
 )
@@ -185,13 +239,22 @@ def test_the_sample_offers_cant_judge_and_undeclared_quizzes_do_not() -> None:
     assert SALES.unsure is not None and SALES.unsure.label == "I can't judge this"
     assert SALES.unsure.allowed(20) == 5
     assert load_yaml_quiz(EXAMPLE_QUIZ).unsure is None and load_yaml_quiz(TEAM_QUIZ).unsure is None
-    with pytest.raises(AnswerError, match=r"statement 3 \(id: warm-up\): no answer; this quiz has no \"can't judge\" option"):
+    with pytest.raises(
+        AnswerError,
+        match=r"statement 3 \(id: warm-up\): no answer; this quiz has no \"can't judge\" option",
+    ):
         score(load_yaml_quiz(TEAM_QUIZ), [1, 2, None, 3, 4, 4])
 
 
 @pytest.mark.parametrize(
     ("unjudged", "total", "stage"),
-    [(0, 80, "integrated"), (1, 80, "integrated"), (5, 80, "integrated"), (6, None, None), (20, None, None)],
+    [
+        (0, 80, "integrated"),
+        (1, 80, "integrated"),
+        (5, 80, "integrated"),
+        (6, None, None),
+        (20, None, None),
+    ],
     ids=["all-judged", "one", "at-threshold", "one-over", "none-judged"],
 )
 def test_cant_judge_rules_at_the_edges(unjudged: int, total: int | None, stage: str | None) -> None:
@@ -220,7 +283,9 @@ def test_the_estimate_scales_the_mean_of_judged_answers_rounding_half_up() -> No
     assert score(SALES, values).total == 70
     values = [None, None, None, None] + [3] * 15 + [2]  # 47 over 16 x 20 = 58.75 -> 59
     assert score(SALES, values).total == 59
-    values = [None, None, None, None] + [3] * 14 + [4, 1]  # 47 again, same estimate whatever the mix
+    values = (
+        [None, None, None, None] + [3] * 14 + [4, 1]
+    )  # 47 again, same estimate whatever the mix
     assert score(SALES, values).total == 59
     half: list[int | None] = [None, None, None, None] + [2] * 10 + [3] * 5 + [4]  # 39/16*20 = 48.75
     assert score(SALES, half).total == 49
@@ -246,9 +311,14 @@ def test_share_codes_carry_cant_judge(unjudged: int) -> None:
 def test_codes_without_the_new_point_read_as_before_and_quizzes_without_it_refuse_it() -> None:
     club = load_yaml_quiz(TEAM_QUIZ)
     assert decode(club, "team-sport.3.012341").answers == (0, 1, 2, 3, 4, 1)
-    with pytest.raises(AnswerError, match=r"marks statement 2 as not judged, but this quiz has no \"can't judge\" option"):
+    with pytest.raises(
+        AnswerError,
+        match=r"marks statement 2 as not judged, but this quiz has no \"can't judge\" option",
+    ):
         decode(club, "team-sport.3.0_2341")
-    with pytest.raises(AnswerError, match="made for version 1 of the quiz, and the quiz is now version 2"):
+    with pytest.raises(
+        AnswerError, match="made for version 1 of the quiz, and the quiz is now version 2"
+    ):
         decode(SALES, "sales-marketing.1." + "3" * 20)
 
 
@@ -275,7 +345,12 @@ def _total(total: int) -> list[int | None]:
 
 
 def test_headline_from_the_issue() -> None:
-    people = [(_total(40), "sales"), (_total(60), "sales"), (_total(80), "marketing"), (_total(100), "marketing")]
+    people = [
+        (_total(40), "sales"),
+        (_total(60), "sales"),
+        (_total(80), "marketing"),
+        (_total(100), "marketing"),
+    ]
     report = team_report(SALES, read_roster(SALES, _codes(SALES, people)))
     assert report["findings"][0] == {
         "kind": "headline",
@@ -284,7 +359,9 @@ def test_headline_from_the_issue() -> None:
     rows = {row["id"]: row for row in report["headline"]["groups"]}
     assert rows["sales"]["mean"] == 50 and rows["sales"]["stage"]["id"] == "defined"
     assert [s["count"] for s in rows["sales"]["stages"]] == [0, 1, 1, 0]
-    assert rows["marketing"]["mean"] == 90 and [s["count"] for s in rows["marketing"]["stages"]] == [0, 0, 0, 2]
+    assert rows["marketing"]["mean"] == 90 and [
+        s["count"] for s in rows["marketing"]["stages"]
+    ] == [0, 0, 0, 2]
 
 
 def test_headline_rounds_the_mean_half_up_and_leaves_out_the_unplaced() -> None:
@@ -300,12 +377,17 @@ def test_headline_rounds_the_mean_half_up_and_leaves_out_the_unplaced() -> None:
     )
     assert report["unplaced"] == 1 and report["total"]["mean"] == 48
     respondent = report["respondents"][2]
-    assert respondent["total"] is None and respondent["stage"] is None and respondent["unjudged"] == 6
+    assert (
+        respondent["total"] is None and respondent["stage"] is None and respondent["unjudged"] == 6
+    )
 
 
 def test_team_csv_reads_cant_judge_cells() -> None:
     ids = ",".join(s.id for s in SALES.statements)
-    rows = ["function," + ids, "sales," + ",".join(["x", "?", "I can't judge this", "n/a"] + ["4"] * 16)]
+    rows = [
+        "function," + ids,
+        "sales," + ",".join(["x", "?", "I can't judge this", "n/a"] + ["4"] * 16),
+    ]
     report = team_report(SALES, read_roster(SALES, "\n".join(rows) + "\n", "csv"))
     person = report["respondents"][0]
     assert person["unjudged"] == 4 and person["total"] == 80 and person["estimated"]
@@ -320,7 +402,9 @@ def _load(engine: CPythonEngine | PyodideEngine, quiz: Quiz) -> None:
         assert each.call("load", {"quiz": quiz.to_dict()})["ok"]
 
 
-def test_parity_of_stage_advice_cant_judge_and_headline(engine: CPythonEngine | PyodideEngine) -> None:
+def test_parity_of_stage_advice_cant_judge_and_headline(
+    engine: CPythonEngine | PyodideEngine,
+) -> None:
     requests: list[tuple[str, dict[str, Any]]] = []
     for path in (SALES_QUIZ, EXAMPLE_QUIZ):
         quiz = load_yaml_quiz(path)
@@ -331,13 +415,23 @@ def test_parity_of_stage_advice_cant_judge_and_headline(engine: CPythonEngine | 
                 requests.append(("score", {"quiz": quiz.id, "answers": answers}))
     for unjudged in (0, 1, 5, 6, 20):
         values = _with_unjudged(unjudged, 3)
-        requests.append(("result", {"quiz": SALES.id, "answers": values, "group": "sales", "name": "Zoë"}))
+        requests.append(
+            ("result", {"quiz": SALES.id, "answers": values, "group": "sales", "name": "Zoë"})
+        )
         requests.append(("share", {"quiz": SALES.id, "code": encode(SALES, values)}))
     requests.append(("decode", {"quiz": SALES.id, "code": "sales-marketing.1." + "3" * 20}))
-    people = [(_total(40), "sales"), (_total(60), "sales"), (_total(80), "marketing"), (_total(100), "marketing"),
-              ([None] * 6 + [5] * 14, "marketing"), ([None] * 2 + [2] * 18, None)]
+    people = [
+        (_total(40), "sales"),
+        (_total(60), "sales"),
+        (_total(80), "marketing"),
+        (_total(100), "marketing"),
+        ([None] * 6 + [5] * 14, "marketing"),
+        ([None] * 2 + [2] * 18, None),
+    ]
     requests.append(("team", {"quiz": SALES.id, "text": _codes(SALES, people)}))
     replies = engine.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
-    assert all(reply["ok"] for reply in replies[:-2]) and not replies[-2]["ok"] and replies[-1]["ok"]
+    assert (
+        all(reply["ok"] for reply in replies[:-2]) and not replies[-2]["ok"] and replies[-1]["ok"]
+    )
     assert replies[-1]["data"]["findings"][0]["kind"] == "headline"

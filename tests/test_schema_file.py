@@ -44,7 +44,9 @@ def validator() -> Draft202012Validator:
 
 
 def test_committed_schema_is_the_generated_one() -> None:
-    assert SCHEMA.is_file(), "quiz/quiz.schema.json is missing; run `python build.py schema` and commit it"
+    assert SCHEMA.is_file(), (
+        "quiz/quiz.schema.json is missing; run `python build.py schema` and commit it"
+    )
     assert SCHEMA.read_text(encoding="utf-8") == cli.schema_text(), (
         "quiz/quiz.schema.json differs from the quiz definition in stageguide/core/spec.py; "
         "run `python build.py schema` and commit the result"
@@ -56,7 +58,9 @@ def test_the_command_line_prints_the_same_schema(capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().out == SCHEMA.read_text(encoding="utf-8")
 
 
-def test_schema_command_writes_the_file_and_check_spots_drift(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_schema_command_writes_the_file_and_check_spots_drift(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "quiz" / "quiz.schema.json"
     assert cli.run_schema(tmp_path, ["--check"]) == 2
     assert cli.run_schema(tmp_path, []) == 0
@@ -77,14 +81,20 @@ def test_schema_is_registered_as_a_build_command() -> None:
 def test_authored_quiz_files_point_their_editor_at_the_schema(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     match = SCHEMA_COMMENT.match(first)
-    assert match, f"{quiz_id(path)} should start with '# yaml-language-server: $schema=<relative path to quiz/quiz.schema.json>'"
+    assert match, (
+        f"{quiz_id(path)} should start with '# yaml-language-server: $schema=<relative path to quiz/quiz.schema.json>'"
+    )
     assert (path.parent / match.group(1)).resolve() == SCHEMA
 
 
 @pytest.mark.parametrize("path", ALL_QUIZZES, ids=quiz_id)
-def test_every_quiz_file_in_the_repository_satisfies_the_schema(validator: Draft202012Validator, path: Path) -> None:
+def test_every_quiz_file_in_the_repository_satisfies_the_schema(
+    validator: Draft202012Validator, path: Path
+) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)]
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)
+    ]
     assert not errors, "\n".join(errors)
 
 
@@ -106,9 +116,19 @@ def _mutate(data: dict[str, Any], change: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    "change", ["missing version", "unknown key", "id with capitals", "scale value too large", "no statements", "title not text"]
+    "change",
+    [
+        "missing version",
+        "unknown key",
+        "id with capitals",
+        "scale value too large",
+        "no statements",
+        "title not text",
+    ],
 )
-def test_schema_and_validator_refuse_the_same_mistakes(validator: Draft202012Validator, change: str) -> None:
+def test_schema_and_validator_refuse_the_same_mistakes(
+    validator: Draft202012Validator, change: str
+) -> None:
     good = yaml.safe_load(site_quiz().read_text(encoding="utf-8"))
     bad = _mutate(good, change)
     assert list(validator.iter_errors(bad)), f"the schema accepts a quiz with {change}"

@@ -7,10 +7,19 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from helpers import (
+    MAIN_QUIZ,
+    QUIZ_PARAMS,
+    SMALL_QUIZ,
+    answers_by_dimension,
+    answers_for_total,
+    load,
+    statement_label,
+    valid_answers,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import MAIN_QUIZ, QUIZ_PARAMS, SMALL_QUIZ, answers_by_dimension, answers_for_total, load, statement_label, valid_answers
 from stageguide.core import AnswerError, Quiz, check_answers, score
 
 
@@ -23,7 +32,12 @@ def quiz(request: pytest.FixtureRequest) -> Quiz:
 
 # The bands as the brief defines them, written out rather than read back from the files.
 EXPECTED_BANDS = {
-    "sales-marketing": [("undefined", 20, 39), ("defined", 40, 59), ("aligned", 60, 79), ("integrated", 80, 100)],
+    "sales-marketing": [
+        ("undefined", 20, 39),
+        ("defined", 40, 59),
+        ("aligned", 60, 79),
+        ("integrated", 80, 100),
+    ],
     "team-sport": [("scrappy", 0, 9), ("steady", 10, 18), ("slick", 19, 24)],
 }
 EVERY_TOTAL = [
@@ -36,7 +50,10 @@ EVERY_TOTAL = [
 
 def test_expected_bands_match_the_files(quiz: Quiz) -> None:
     assert [(s.id, s.low, s.high) for s in quiz.stages] == EXPECTED_BANDS[quiz.id]
-    assert (quiz.lowest_total, quiz.highest_total) == {"sales-marketing": (20, 100), "team-sport": (0, 24)}[quiz.id]
+    assert (quiz.lowest_total, quiz.highest_total) == {
+        "sales-marketing": (20, 100),
+        "team-sport": (0, 24),
+    }[quiz.id]
 
 
 @pytest.mark.parametrize(("path", "total", "stage_id"), EVERY_TOTAL)
@@ -67,7 +84,9 @@ def test_every_total_maps_to_its_stage(path: str, total: int, stage_id: str) -> 
         pytest.param(SMALL_QUIZ, 24, "slick", None, None, id="small-highest"),
     ],
 )
-def test_boundaries_by_name(path: str, total: int, stage_id: str, next_id: str | None, points_to_next: int | None) -> None:
+def test_boundaries_by_name(
+    path: str, total: int, stage_id: str, next_id: str | None, points_to_next: int | None
+) -> None:
     quiz = load(path)
     result = score(quiz, answers_for_total(quiz, total))
     assert result.stage.id == stage_id
@@ -92,14 +111,94 @@ def test_answers_for_total_refuses_impossible_totals(quiz: Quiz) -> None:
 # dimension's percent is its total / 12 * 100, worked out by hand below.
 SMALL_CASES = [
     # answers, total, stage, [(mean, percent) training, admin], focus, weakest, strongest, points, next
-    ([0, 1, 2, 3, 4, 4], 14, "steady", [(1.0, 25), (3.67, 92)], ["training", "admin"], "training", "admin", 5, "slick"),
-    ([4, 4, 4, 0, 0, 1], 13, "steady", [(4.0, 100), (0.33, 8)], ["admin"], "admin", "training", 6, "slick"),
-    ([0, 0, 0, 0, 0, 0], 0, "scrappy", [(0.0, 0), (0.0, 0)], ["training", "admin"], "training", "training", 10, "steady"),
-    ([4, 4, 4, 4, 4, 4], 24, "slick", [(4.0, 100), (4.0, 100)], [], "training", "training", None, None),
-    ([2, 2, 2, 2, 2, 2], 12, "steady", [(2.0, 50), (2.0, 50)], ["training", "admin"], "training", "training", 7, "slick"),
-    ([3, 3, 3, 1, 2, 3], 15, "steady", [(3.0, 75), (2.0, 50)], ["admin", "training"], "admin", "training", 4, "slick"),
-    ([1, 0, 0, 4, 4, 0], 9, "scrappy", [(0.33, 8), (2.67, 67)], ["training", "admin"], "training", "admin", 1, "steady"),
-    ([4, 4, 3, 4, 4, 4], 23, "slick", [(3.67, 92), (4.0, 100)], ["training"], "training", "admin", None, None),
+    (
+        [0, 1, 2, 3, 4, 4],
+        14,
+        "steady",
+        [(1.0, 25), (3.67, 92)],
+        ["training", "admin"],
+        "training",
+        "admin",
+        5,
+        "slick",
+    ),
+    (
+        [4, 4, 4, 0, 0, 1],
+        13,
+        "steady",
+        [(4.0, 100), (0.33, 8)],
+        ["admin"],
+        "admin",
+        "training",
+        6,
+        "slick",
+    ),
+    (
+        [0, 0, 0, 0, 0, 0],
+        0,
+        "scrappy",
+        [(0.0, 0), (0.0, 0)],
+        ["training", "admin"],
+        "training",
+        "training",
+        10,
+        "steady",
+    ),
+    (
+        [4, 4, 4, 4, 4, 4],
+        24,
+        "slick",
+        [(4.0, 100), (4.0, 100)],
+        [],
+        "training",
+        "training",
+        None,
+        None,
+    ),
+    (
+        [2, 2, 2, 2, 2, 2],
+        12,
+        "steady",
+        [(2.0, 50), (2.0, 50)],
+        ["training", "admin"],
+        "training",
+        "training",
+        7,
+        "slick",
+    ),
+    (
+        [3, 3, 3, 1, 2, 3],
+        15,
+        "steady",
+        [(3.0, 75), (2.0, 50)],
+        ["admin", "training"],
+        "admin",
+        "training",
+        4,
+        "slick",
+    ),
+    (
+        [1, 0, 0, 4, 4, 0],
+        9,
+        "scrappy",
+        [(0.33, 8), (2.67, 67)],
+        ["training", "admin"],
+        "training",
+        "admin",
+        1,
+        "steady",
+    ),
+    (
+        [4, 4, 3, 4, 4, 4],
+        23,
+        "slick",
+        [(3.67, 92), (4.0, 100)],
+        ["training"],
+        "training",
+        "admin",
+        None,
+        None,
+    ),
 ]
 
 
@@ -162,8 +261,10 @@ def test_main_model_dimension_levels(
 ) -> None:
     quiz = load(MAIN_QUIZ)
     dims = [d.id for d in quiz.dimensions]
-    assert len(dims) == len(levels), "the table is written for the quiz's current number of dimensions"
-    answers = answers_by_dimension(quiz, dict(zip(dims, levels)))
+    assert len(dims) == len(levels), (
+        "the table is written for the quiz's current number of dimensions"
+    )
+    answers = answers_by_dimension(quiz, dict(zip(dims, levels, strict=False)))
     result = score(quiz, answers)
     assert [d.mean for d in result.dimensions] == [float(level) for level in levels]
     assert [d.percent for d in result.dimensions] == percents
@@ -181,8 +282,18 @@ def test_advice_is_stage_advice_plus_focus_dimensions() -> None:
     assert result.to_dict()["advice"] == {
         "stage": list(steady.advice),
         "dimensions": [
-            {"id": "admin", "title": admin.title, "percent": 50, "advice": list(admin.advice_at("steady"))},
-            {"id": "training", "title": training.title, "percent": 75, "advice": list(training.advice_at("steady"))},
+            {
+                "id": "admin",
+                "title": admin.title,
+                "percent": 50,
+                "advice": list(admin.advice_at("steady")),
+            },
+            {
+                "id": "training",
+                "title": training.title,
+                "percent": 75,
+                "advice": list(training.advice_at("steady")),
+            },
         ],
     }
 
@@ -228,36 +339,96 @@ def _scale(quiz: Quiz) -> str:
 
 
 BAD_ANSWERS: list[tuple[str, AnswerBuilder, Fragments]] = [
-    ("one-short", lambda q: [q.scale_min] * (len(q.statements) - 1),
-     lambda q: [f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) - 1}"]),
-    ("one-extra", lambda q: [q.scale_min] * (len(q.statements) + 1),
-     lambda q: [f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) + 1}"]),
-    ("empty-list", lambda q: [], lambda q: [f"expected {len(q.statements)} answers, one per statement, but got 0"]),
-    ("digit-string", lambda q: "4" * len(q.statements), lambda q: [f"expected a list of {len(q.statements)} answers, found str"]),
-    ("none", lambda q: None, lambda q: [f"expected a list of {len(q.statements)} answers, found NoneType"]),
+    (
+        "one-short",
+        lambda q: [q.scale_min] * (len(q.statements) - 1),
+        lambda q: [
+            f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) - 1}"
+        ],
+    ),
+    (
+        "one-extra",
+        lambda q: [q.scale_min] * (len(q.statements) + 1),
+        lambda q: [
+            f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) + 1}"
+        ],
+    ),
+    (
+        "empty-list",
+        lambda q: [],
+        lambda q: [f"expected {len(q.statements)} answers, one per statement, but got 0"],
+    ),
+    (
+        "digit-string",
+        lambda q: "4" * len(q.statements),
+        lambda q: [f"expected a list of {len(q.statements)} answers, found str"],
+    ),
+    (
+        "none",
+        lambda q: None,
+        lambda q: [f"expected a list of {len(q.statements)} answers, found NoneType"],
+    ),
     ("mapping", lambda q: {}, lambda q: ["found dict"]),
     ("set", lambda q: {1, 2}, lambda q: ["found set"]),
-    ("float-whole", _replace(3, 3.0),
-     lambda q: [f"{statement_label(q, 3)}: 3.0 is not a whole number on the scale {_scale(q)}"]),
-    ("float-half", _replace(2, 2.5), lambda q: [f"{statement_label(q, 2)}: 2.5 is not a whole number on the scale {_scale(q)}"]),
-    ("string-digit", _replace(1, "4"), lambda q: [f"{statement_label(q, 1)}: '4' is not a whole number on the scale {_scale(q)}"]),
-    ("true", _replace(4, True), lambda q: [f"{statement_label(q, 4)}: True is not a whole number on the scale {_scale(q)}"]),
-    ("false", _replace(5, False), lambda q: [f"{statement_label(q, 5)}: False is not a whole number on the scale {_scale(q)}"]),
-    ("above-scale", lambda q: _replace(6, q.scale_max + 1)(q),
-     lambda q: [f"{statement_label(q, 6)}: {q.scale_max + 1} is not on the scale {_scale(q)}"]),
-    ("below-scale", lambda q: _replace(2, q.scale_min - 1)(q),
-     lambda q: [f"{statement_label(q, 2)}: {q.scale_min - 1} is not on the scale {_scale(q)}"]),
-    ("far-off", _replace(1, 10**6), lambda q: [f"{statement_label(q, 1)}: 1000000 is not on the scale {_scale(q)}"]),
-    ("several", lambda q: _replace(1, q.scale_max + 1)(q)[:-1] + ["x"],
-     lambda q: [
-         f"{statement_label(q, 1)}: {q.scale_max + 1} is not on the scale",
-         f"{statement_label(q, len(q.statements))}: 'x' is not a whole number",
-     ]),
+    (
+        "float-whole",
+        _replace(3, 3.0),
+        lambda q: [f"{statement_label(q, 3)}: 3.0 is not a whole number on the scale {_scale(q)}"],
+    ),
+    (
+        "float-half",
+        _replace(2, 2.5),
+        lambda q: [f"{statement_label(q, 2)}: 2.5 is not a whole number on the scale {_scale(q)}"],
+    ),
+    (
+        "string-digit",
+        _replace(1, "4"),
+        lambda q: [f"{statement_label(q, 1)}: '4' is not a whole number on the scale {_scale(q)}"],
+    ),
+    (
+        "true",
+        _replace(4, True),
+        lambda q: [f"{statement_label(q, 4)}: True is not a whole number on the scale {_scale(q)}"],
+    ),
+    (
+        "false",
+        _replace(5, False),
+        lambda q: [
+            f"{statement_label(q, 5)}: False is not a whole number on the scale {_scale(q)}"
+        ],
+    ),
+    (
+        "above-scale",
+        lambda q: _replace(6, q.scale_max + 1)(q),
+        lambda q: [f"{statement_label(q, 6)}: {q.scale_max + 1} is not on the scale {_scale(q)}"],
+    ),
+    (
+        "below-scale",
+        lambda q: _replace(2, q.scale_min - 1)(q),
+        lambda q: [f"{statement_label(q, 2)}: {q.scale_min - 1} is not on the scale {_scale(q)}"],
+    ),
+    (
+        "far-off",
+        _replace(1, 10**6),
+        lambda q: [f"{statement_label(q, 1)}: 1000000 is not on the scale {_scale(q)}"],
+    ),
+    (
+        "several",
+        lambda q: _replace(1, q.scale_max + 1)(q)[:-1] + ["x"],
+        lambda q: [
+            f"{statement_label(q, 1)}: {q.scale_max + 1} is not on the scale",
+            f"{statement_label(q, len(q.statements))}: 'x' is not a whole number",
+        ],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("build", "fragments"), [c[1:] for c in BAD_ANSWERS], ids=[c[0] for c in BAD_ANSWERS])
-def test_bad_answers_raise_answer_error(quiz: Quiz, build: AnswerBuilder, fragments: Fragments) -> None:
+@pytest.mark.parametrize(
+    ("build", "fragments"), [c[1:] for c in BAD_ANSWERS], ids=[c[0] for c in BAD_ANSWERS]
+)
+def test_bad_answers_raise_answer_error(
+    quiz: Quiz, build: AnswerBuilder, fragments: Fragments
+) -> None:
     with pytest.raises(AnswerError) as caught:
         score(quiz, build(quiz))
     message = str(caught.value)
@@ -266,12 +437,15 @@ def test_bad_answers_raise_answer_error(quiz: Quiz, build: AnswerBuilder, fragme
     assert "Traceback" not in message and "\n" not in message
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (9, "9 is not on the scale 1-5"),
-    (0, "0 is not on the scale 1-5"),
-    (6, "6 is not on the scale 1-5"),
-    (4.5, "4.5 is not a whole number on the scale 1-5"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (9, "9 is not on the scale 1-5"),
+        (0, "0 is not on the scale 1-5"),
+        (6, "6 is not on the scale 1-5"),
+        (4.5, "4.5 is not a whole number on the scale 1-5"),
+    ],
+)
 def test_main_model_message_names_statement_and_scale(value: object, expected: str) -> None:
     quiz = load(MAIN_QUIZ)
     answers: list[object] = [3] * 20
@@ -332,7 +506,7 @@ def test_every_valid_vector_scores_consistently(quiz: Quiz, data: st.DataObject)
     else:
         assert result.next_stage is None and result.points_to_next is None
 
-    by_id = dict(zip((s.id for s in quiz.statements), answers))
+    by_id = dict(zip((s.id for s in quiz.statements), answers, strict=False))
     dimension_of = {s.id: s.dimension for s in quiz.statements}
     seen: list[str] = []
     for dim in result.dimensions:
@@ -351,7 +525,9 @@ def test_every_valid_vector_scores_consistently(quiz: Quiz, data: st.DataObject)
     percents = [d.percent for d in result.dimensions]
     assert result.weakest.percent == min(percents)
     assert result.strongest.percent == max(percents)
-    assert result.weakest is result.dimensions[percents.index(min(percents))]  # ties: first in quiz order
+    assert (
+        result.weakest is result.dimensions[percents.index(min(percents))]
+    )  # ties: first in quiz order
     assert result.strongest is result.dimensions[percents.index(max(percents))]
 
     below = [d for d in result.dimensions if d.percent < 100]

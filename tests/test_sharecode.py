@@ -7,10 +7,10 @@ from collections.abc import Callable
 from urllib.parse import quote, quote_from_bytes
 
 import pytest
+from helpers import QUIZ_PARAMS, SMALL_QUIZ, load, valid_answers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import QUIZ_PARAMS, SMALL_QUIZ, load, valid_answers
 from stageguide.core import AnswerError, Quiz, Share, decode, encode
 from stageguide.core.sharecode import MAX_CODE_LENGTH, clean_name
 
@@ -155,41 +155,119 @@ MALFORMED: list[tuple[str, CodeBuilder, Fragment]] = [
     ("empty", lambda q: "", lambda q: "the share code is empty"),
     ("blank", lambda q: "  \n\t ", lambda q: "the share code is empty"),
     ("empty-fragment", lambda q: "https://x.example/quiz/#a=", lambda q: "the share code is empty"),
-    ("junk", lambda q: "hello there", lambda q: f"this is not a share code from this site; it should look like {prefix(q)}"),
+    (
+        "junk",
+        lambda q: "hello there",
+        lambda q: f"this is not a share code from this site; it should look like {prefix(q)}",
+    ),
     ("uppercase", lambda q: plain(q).upper(), lambda q: "this is not a share code from this site"),
-    ("no-version", lambda q: f"{q.id}..{'1' * len(q.statements)}", lambda q: "this is not a share code from this site"),
-    ("other-quiz", lambda q: "other-quiz.1.1111", lambda q: f"this share code is for the quiz 'other-quiz', not for '{q.id}'"),
-    ("old-version", lambda q: plain(q).replace(f".{q.version}.", f".{q.version - 1}.", 1),
-     lambda q: f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}"),
-    ("newer-version", lambda q: plain(q).replace(f".{q.version}.", f".{q.version + 1}.", 1),
-     lambda q: "please take the quiz again"),
-    ("one-answer-short", lambda q: plain(q)[:-1],
-     lambda q: f"this share code holds {len(q.statements) - 1} answers, but the quiz has {len(q.statements)} statements"),
-    ("one-answer-extra", lambda q: plain(q) + "1",
-     lambda q: f"this share code holds {len(q.statements) + 1} answers, but the quiz has {len(q.statements)} statements"),
-    ("no-answers", lambda q: prefix(q), lambda q: f"this share code holds 0 answers, but the quiz has {len(q.statements)}"),
-    ("digit-above-scale", lambda q: plain(q)[:-1] + "z",
-     lambda q: f"statement {len(q.statements)} (id: {q.statements[-1].id}): 35 is not on the scale {q.scale_min}-{q.scale_max}"),
-    ("digit-just-above-scale", lambda q: plain(q)[:-1] + str(q.scale_max + 1),
-     lambda q: f"{q.scale_max + 1} is not on the scale {q.scale_min}-{q.scale_max}"),
-    ("unknown-group", lambda q: plain(q) + "~greferee", lambda q: "'referee' is not a group of this quiz; expected one of: "),
+    (
+        "no-version",
+        lambda q: f"{q.id}..{'1' * len(q.statements)}",
+        lambda q: "this is not a share code from this site",
+    ),
+    (
+        "other-quiz",
+        lambda q: "other-quiz.1.1111",
+        lambda q: f"this share code is for the quiz 'other-quiz', not for '{q.id}'",
+    ),
+    (
+        "old-version",
+        lambda q: plain(q).replace(f".{q.version}.", f".{q.version - 1}.", 1),
+        lambda q: f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}",
+    ),
+    (
+        "newer-version",
+        lambda q: plain(q).replace(f".{q.version}.", f".{q.version + 1}.", 1),
+        lambda q: "please take the quiz again",
+    ),
+    (
+        "one-answer-short",
+        lambda q: plain(q)[:-1],
+        lambda q: f"this share code holds {len(q.statements) - 1} answers, but the quiz has {len(q.statements)} statements",
+    ),
+    (
+        "one-answer-extra",
+        lambda q: plain(q) + "1",
+        lambda q: f"this share code holds {len(q.statements) + 1} answers, but the quiz has {len(q.statements)} statements",
+    ),
+    (
+        "no-answers",
+        lambda q: prefix(q),
+        lambda q: f"this share code holds 0 answers, but the quiz has {len(q.statements)}",
+    ),
+    (
+        "digit-above-scale",
+        lambda q: plain(q)[:-1] + "z",
+        lambda q: f"statement {len(q.statements)} (id: {q.statements[-1].id}): 35 is not on the scale {q.scale_min}-{q.scale_max}",
+    ),
+    (
+        "digit-just-above-scale",
+        lambda q: plain(q)[:-1] + str(q.scale_max + 1),
+        lambda q: f"{q.scale_max + 1} is not on the scale {q.scale_min}-{q.scale_max}",
+    ),
+    (
+        "unknown-group",
+        lambda q: plain(q) + "~greferee",
+        lambda q: "'referee' is not a group of this quiz; expected one of: ",
+    ),
     ("empty-group", lambda q: plain(q) + "~g", lambda q: "'' is not a group of this quiz"),
-    ("damaged-name-length", lambda q: plain(q) + "~nA", lambda q: "the name in this share code is damaged"),
-    ("damaged-name-utf8", lambda q: plain(q) + "~n_w", lambda q: "the name in this share code is damaged"),
-    ("name-too-long", lambda q: plain(q) + "~n" + "QUFB" * 20, lambda q: "the name is 60 characters long; keep it to 40"),
-    ("name-unprintable", lambda q: plain(q) + "~nAA", lambda q: "the name contains characters that cannot be shown"),
-    ("unknown-part", lambda q: plain(q) + "~x1", lambda q: "this share code has an unknown or repeated part '~x'"),
-    ("repeated-group", lambda q: plain(q) + f"~g{q.groups[0].id}~g{q.groups[-1].id}",
-     lambda q: "this share code has an unknown or repeated part '~g'"),
-    ("repeated-name", lambda q: plain(q) + "~nQQ~nQg", lambda q: "this share code has an unknown or repeated part '~n'"),
-    ("bad-part-character", lambda q: plain(q) + "~gsa!es", lambda q: "this is not a share code from this site"),
-    ("3000-chars", lambda q: plain(q) + "1" * (3000 - len(plain(q))),
-     lambda q: "this share code is 3000 characters long, far longer than any real code"),
-    ("3000-chars-of-space", lambda q: " " * 3000, lambda q: "this share code is 3000 characters long"),
+    (
+        "damaged-name-length",
+        lambda q: plain(q) + "~nA",
+        lambda q: "the name in this share code is damaged",
+    ),
+    (
+        "damaged-name-utf8",
+        lambda q: plain(q) + "~n_w",
+        lambda q: "the name in this share code is damaged",
+    ),
+    (
+        "name-too-long",
+        lambda q: plain(q) + "~n" + "QUFB" * 20,
+        lambda q: "the name is 60 characters long; keep it to 40",
+    ),
+    (
+        "name-unprintable",
+        lambda q: plain(q) + "~nAA",
+        lambda q: "the name contains characters that cannot be shown",
+    ),
+    (
+        "unknown-part",
+        lambda q: plain(q) + "~x1",
+        lambda q: "this share code has an unknown or repeated part '~x'",
+    ),
+    (
+        "repeated-group",
+        lambda q: plain(q) + f"~g{q.groups[0].id}~g{q.groups[-1].id}",
+        lambda q: "this share code has an unknown or repeated part '~g'",
+    ),
+    (
+        "repeated-name",
+        lambda q: plain(q) + "~nQQ~nQg",
+        lambda q: "this share code has an unknown or repeated part '~n'",
+    ),
+    (
+        "bad-part-character",
+        lambda q: plain(q) + "~gsa!es",
+        lambda q: "this is not a share code from this site",
+    ),
+    (
+        "3000-chars",
+        lambda q: plain(q) + "1" * (3000 - len(plain(q))),
+        lambda q: "this share code is 3000 characters long, far longer than any real code",
+    ),
+    (
+        "3000-chars-of-space",
+        lambda q: " " * 3000,
+        lambda q: "this share code is 3000 characters long",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("build", "fragment"), [c[1:] for c in MALFORMED], ids=[c[0] for c in MALFORMED])
+@pytest.mark.parametrize(
+    ("build", "fragment"), [c[1:] for c in MALFORMED], ids=[c[0] for c in MALFORMED]
+)
 def test_malformed_codes_are_refused(quiz: Quiz, build: CodeBuilder, fragment: Fragment) -> None:
     with pytest.raises(AnswerError) as caught:
         decode(quiz, build(quiz))
@@ -221,10 +299,16 @@ def test_longest_allowed_input_is_still_read(quiz: Quiz) -> None:
         pytest.param(lambda c: c, id="bare"),
         pytest.param(lambda c: f"https://x.example/quiz/#a={c}", id="full-link"),
         pytest.param(lambda c: f"#a={c}", id="fragment"),
-        pytest.param(lambda c: f"https://x.example/quiz/#x=1&a={c}&y=2", id="fragment-among-others"),
+        pytest.param(
+            lambda c: f"https://x.example/quiz/#x=1&a={c}&y=2", id="fragment-among-others"
+        ),
         pytest.param(lambda c: quote(c, safe=""), id="percent-encoded"),
-        pytest.param(lambda c: c.replace(".", "%2E").replace("~", "%7E"), id="percent-encoded-separators"),
-        pytest.param(lambda c: f"https://x.example/quiz/#a={quote(c, safe='')}", id="percent-encoded-in-link"),
+        pytest.param(
+            lambda c: c.replace(".", "%2E").replace("~", "%7E"), id="percent-encoded-separators"
+        ),
+        pytest.param(
+            lambda c: f"https://x.example/quiz/#a={quote(c, safe='')}", id="percent-encoded-in-link"
+        ),
         pytest.param(lambda c: f"\n  https://x.example/quiz/#a={c}  \n", id="link-with-whitespace"),
     ],
 )
@@ -239,7 +323,9 @@ def test_groups_of_another_quiz_are_refused() -> None:
     quiz = load(SMALL_QUIZ)
     with pytest.raises(AnswerError) as caught:
         decode(quiz, "team-sport.3.012344~gsales")
-    assert str(caught.value) == "'sales' is not a group of this quiz; expected one of: player, coach"
+    assert (
+        str(caught.value) == "'sales' is not a group of this quiz; expected one of: player, coach"
+    )
 
 
 def test_empty_name_part_then_repeated_name_is_refused() -> None:

@@ -34,7 +34,9 @@ SPORT = load(SMALL_QUIZ)
 REFERENCE = CPythonEngine()
 spreadsheet.install()
 
-EXPORTS = [pytest.param(builder, id=builder.__name__) for builder in (*CSV_EXPORTS, microsoft_forms_xlsx)]
+EXPORTS = [
+    pytest.param(builder, id=builder.__name__) for builder in (*CSV_EXPORTS, microsoft_forms_xlsx)
+]
 
 
 def check_export(export: Export, report: dict) -> None:
@@ -79,7 +81,12 @@ def test_header_furniture_is_listed_as_such() -> None:
 
 def test_several_function_columns_say_which_was_used() -> None:
     header = ["Dept", "Which function are you in?", *(s.id for s in SPORT.statements)]
-    rows = [",".join(header), "Coach,Player,1,1,1,1,1,1", ",coach,2,2,2,2,2,2", "Player,Player,3,3,3,3,3,3"]
+    rows = [
+        ",".join(header),
+        "Coach,Player,1,1,1,1,1,1",
+        ",coach,2,2,2,2,2,2",
+        "Player,Player,3,3,3,3,3,3",
+    ]
     roster = read_csv(SPORT, "\n".join(rows))
     assert [p.group for p in roster.respondents] == ["player", "coach", "player"]
     assert roster.notes == (
@@ -90,16 +97,30 @@ def test_several_function_columns_say_which_was_used() -> None:
 
 def test_a_column_with_one_unknown_value_is_not_the_function() -> None:
     header = ["Which function are you in?", *(s.id for s in SPORT.statements)]
-    roster = read_csv(SPORT, "\n".join([",".join(header), "Player,1,1,1,1,1,1", "Finance,2,2,2,2,2,2"]))
+    roster = read_csv(
+        SPORT, "\n".join([",".join(header), "Player,1,1,1,1,1,1", "Finance,2,2,2,2,2,2"])
+    )
     assert [p.group for p in roster.respondents] == [None, None]
     assert roster.ignored_columns == ("column A ('Which function are you in?')",)
 
 
 @pytest.mark.parametrize(
     ("cell", "value"),
-    [("5", 5), ("4.0", 4), ("4,0", 4), ("04", 4), ("Agree", 4), ("strongly AGREE", 5), ("5 - Strongly agree", 5),
-     ("Strongly agree (5)", 5), ("(5) Strongly agree", 5), ("5. Strongly agree", 5), ("4 - Strongly agree", None),
-     ("4.5", None), ("9", None)],
+    [
+        ("5", 5),
+        ("4.0", 4),
+        ("4,0", 4),
+        ("04", 4),
+        ("Agree", 4),
+        ("strongly AGREE", 5),
+        ("5 - Strongly agree", 5),
+        ("Strongly agree (5)", 5),
+        ("(5) Strongly agree", 5),
+        ("5. Strongly agree", 5),
+        ("4 - Strongly agree", None),
+        ("4.5", None),
+        ("9", None),
+    ],
 )
 def test_answers_as_numbers_labels_and_both(cell: str, value: int | None) -> None:
     from stageguide.core.cells import read_answer
@@ -111,7 +132,9 @@ def test_a_label_that_matches_no_point_is_reported_by_row_and_column() -> None:
     header = ",".join(s.id for s in SPORT.statements)
     roster = read_csv(SPORT, f"{header}\n1,1,1,1,1,1\n1,Maybe (2),1,1,1,1\n")
     assert roster.skipped[0].where == "row 3"
-    assert roster.skipped[0].message.startswith("column B ('attendance'): 'Maybe (2)' is not an answer on the scale")
+    assert roster.skipped[0].message.startswith(
+        "column B ('attendance'): 'Maybe (2)' is not an answer on the scale"
+    )
 
 
 def test_cli_reads_an_xlsx_and_a_tool_export(tmp_path: Path) -> None:
@@ -120,10 +143,19 @@ def test_cli_reads_an_xlsx_and_a_tool_export(tmp_path: Path) -> None:
     for export in (xlsx, monkey):
         path = tmp_path / export.name
         path.write_bytes(export.data)
-        done = subprocess.run([sys.executable, "-m", "stageguide", "team", str(path), "--quiz", str(MAIN_QUIZ)], cwd=REPO, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "stageguide", "team", str(path), "--quiz", str(MAIN_QUIZ)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0, done.stderr
         assert "5 respondents (Sales 2, Marketing 3)" in done.stdout
-    assert "stageguide: header row skipped, row 2: a label repeated under each question ('Response')" in done.stderr
+    assert (
+        "stageguide: header row skipped, row 2: a label repeated under each question ('Response')"
+        in done.stderr
+    )
 
 
 def test_a_spreadsheet_that_is_damaged_or_a_zip_bomb_is_refused() -> None:
@@ -144,7 +176,10 @@ def test_a_spreadsheet_that_is_damaged_or_a_zip_bomb_is_refused() -> None:
 
 
 def _file_request(quiz_id: str, name: str, data: bytes) -> tuple[str, dict]:
-    return "team", {"quiz": quiz_id, "file": {"name": name, "base64": base64.b64encode(data).decode("ascii")}}
+    return "team", {
+        "quiz": quiz_id,
+        "file": {"name": name, "base64": base64.b64encode(data).decode("ascii")},
+    }
 
 
 def _hostile_files() -> list[tuple[str, bytes]]:
@@ -156,7 +191,7 @@ def _hostile_files() -> list[tuple[str, bytes]]:
         ("utf16.csv", utf8.encode("utf-16")),
         ("utf8-bom.csv", codecs.BOM_UTF8 + utf8.encode("utf-8")),
         ("binary.csv", bytes(range(256)) * 4),
-        ("unclosed.csv", (f"Name,{header}\nAna,{row}\n\"Ben,{row}\n" + f"Cy,{row}\n" * 5).encode()),
+        ("unclosed.csv", (f'Name,{header}\nAna,{row}\n"Ben,{row}\n' + f"Cy,{row}\n" * 5).encode()),
         ("long-name.csv", (f"Name,{header}\nAna,{row}\n{'x' * 200_000},{row}\n").encode()),
         ("brackets.csv", (f"Name,{header},{'[' * (MAX_CSV_BYTES - 4000)}\nAna,{row}\n").encode()),
     ]
@@ -181,16 +216,25 @@ def test_hostile_files_match_in_pyodide(engine: CPythonEngine | PyodideEngine) -
     replies = engine.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
     cp1252, utf16, bom, binary, unclosed, long_name, brackets = replies
-    assert brackets["data"]["count"] == 1 and brackets["data"]["ignored_columns"][0].startswith("column V ('[[[")
+    assert brackets["data"]["count"] == 1 and brackets["data"]["ignored_columns"][0].startswith(
+        "column V ('[[["
+    )
     for reply in (cp1252, utf16, bom):
         assert [r["name"] for r in reply["data"]["respondents"]] == ["Müller", "Zoë"]
-    assert cp1252["data"]["notes"][0].startswith("“cp1252.csv” is not UTF-8; it was read as Windows-1252")
+    assert cp1252["data"]["notes"][0].startswith(
+        "“cp1252.csv” is not UTF-8; it was read as Windows-1252"
+    )
     assert binary["error"]["message"].startswith("“binary.csv” is not a text file that can be read")
     assert unclosed["data"]["count"] == 1
-    assert unclosed["data"]["skipped"][0]["message"].startswith("a quote opened in column A on line 3 is never closed")
+    assert unclosed["data"]["skipped"][0]["message"].startswith(
+        "a quote opened in column A on line 3 is never closed"
+    )
     assert long_name["data"]["count"] == 1
     assert long_name["data"]["skipped"][0]["where"] == "row 3"
-    assert "column A ('Name'): the name is 200000 characters long" in long_name["data"]["skipped"][0]["message"]
+    assert (
+        "column A ('Name'): the name is 200000 characters long"
+        in long_name["data"]["skipped"][0]["message"]
+    )
 
 
 # -- issue 17: limits, linear parsing, faults ------------------------------------------------------
@@ -212,7 +256,9 @@ def test_header_cells_at_the_size_limit_are_read_in_linear_time(char: str) -> No
     assert roster.ignored_columns[0].startswith("column G (")
 
 
-def test_a_header_line_over_the_csv_modules_field_limit(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_header_line_over_the_csv_modules_field_limit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "wide.csv"
     path.write_text(_at_limit("x" * 140_000), encoding="utf-8")
     assert main(["team", str(path), "--quiz", str(SMALL_QUIZ)]) == 0
@@ -232,13 +278,14 @@ def test_an_unclosed_quote_in_row_3_of_100_names_the_line() -> None:
     )
 
 
-
 def test_a_quote_closed_rows_later_is_reported_and_the_rest_kept() -> None:
     header = ",".join(s.id for s in SPORT.statements)
     text = header + '\n1,1,1,1,1,1\n"2,2,2,2,2,2\n3,3,3,3,3,3\n4,4,4,4,4,"4\n1,1,1,1,1,1\n'
     roster = read_csv(SPORT, text)
     assert [p.where for p in roster.respondents] == ["row 2", "row 4 (line 6)"]
-    assert roster.skipped[0].message.startswith("a quoted cell in column A opened on line 3 runs on to line 5, taking in what look like 2 other rows")
+    assert roster.skipped[0].message.startswith(
+        "a quoted cell in column A opened on line 3 runs on to line 5, taking in what look like 2 other rows"
+    )
 
 
 def test_a_header_whose_first_cell_holds_a_line_break_is_csv() -> None:
@@ -285,7 +332,14 @@ def test_cli_failures_exit_2_with_a_message(argv: list[str], stdin: bytes, messa
     command = [sys.executable, "-m", "stageguide", *argv]
     if "--quiz" not in argv:
         command += ["--quiz", str(SMALL_QUIZ)]
-    done = subprocess.run(command, cwd=REPO, input=stdin, capture_output=True, timeout=60, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"})
+    done = subprocess.run(
+        command,
+        cwd=REPO,
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
+    )
     err = done.stderr.decode("utf-8", "replace")
     assert done.returncode == 2, err
     assert err.startswith("stageguide: error: ") and message in err and "Traceback" not in err
@@ -296,9 +350,20 @@ def test_check_refuses_deep_and_huge_quiz_files(tmp_path: Path) -> None:
     deep.write_text("a: " + "[" * 500 + "]" * 500 + "\n", encoding="utf-8")
     huge = tmp_path / "huge.yml"
     huge.write_bytes(b"# " + b"x" * (600 * 1024) + b"\n")
-    for path, message in ((deep, "nested far too deeply"), (huge, "the file is 600 KB and 3 bytes; a quiz file may be at most 512 KB")):
-        done = subprocess.run([sys.executable, "-m", "stageguide", "check", str(path)], cwd=REPO, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+    for path, message in (
+        (deep, "nested far too deeply"),
+        (huge, "the file is 600 KB and 3 bytes; a quiz file may be at most 512 KB"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "stageguide", "check", str(path)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, (
+            done.stderr
+        )
 
 
 # -- property: nothing but the documented error, in time linear in the input -----------------------
@@ -309,12 +374,43 @@ from hypothesis import strategies as st  # noqa: E402
 # Generous: a linear reader does a few microseconds per byte; a quadratic one blows this at once.
 SECONDS_BASE, SECONDS_PER_BYTE = 0.5, 20e-6
 
-CSV_ALPHABET = st.sampled_from([",", ";", "\t", '"', "\n", "\r", " ", "[", "]", "(", ")", "-", ".", "5", "0", "~", "#", "a", "é", "\u200b", "{", "}"])
+CSV_ALPHABET = st.sampled_from(
+    [
+        ",",
+        ";",
+        "\t",
+        '"',
+        "\n",
+        "\r",
+        " ",
+        "[",
+        "]",
+        "(",
+        ")",
+        "-",
+        ".",
+        "5",
+        "0",
+        "~",
+        "#",
+        "a",
+        "é",
+        "\u200b",
+        "{",
+        "}",
+    ]
+)
 CELLS = st.one_of(
-    st.sampled_from([s.id for s in SPORT.statements] + [s.text for s in SPORT.statements] + ["Name", "Function", "Player", "Coach", "Agree", "4", "4,0", "(2) x"]),
+    st.sampled_from(
+        [s.id for s in SPORT.statements]
+        + [s.text for s in SPORT.statements]
+        + ["Name", "Function", "Player", "Coach", "Agree", "4", "4,0", "(2) x"]
+    ),
     st.text(CSV_ALPHABET, max_size=30),
 )
-CSV_TEXT = st.lists(st.lists(CELLS, max_size=10), max_size=30).map(lambda rows: "\n".join(",".join(r) for r in rows))
+CSV_TEXT = st.lists(st.lists(CELLS, max_size=10), max_size=30).map(
+    lambda rows: "\n".join(",".join(r) for r in rows)
+)
 CODE_TEXT = st.text(st.sampled_from("team-sport.0123456789abcz~gnA_=%#&/:t"), max_size=200)
 
 
@@ -350,6 +446,12 @@ def test_random_share_codes_give_only_the_documented_error(text: str) -> None:
 
 @pytest.mark.parametrize("size", [10_000, 100_000, MAX_CSV_BYTES - 100])
 def test_large_hostile_inputs_stay_linear(size: int) -> None:
-    for text in ("[" * size, '"' + "a,\n" * (size // 3), ",".join(["x"] * (size // 2)), "\n" * size, "1 - (" * (size // 5)):
+    for text in (
+        "[" * size,
+        '"' + "a,\n" * (size // 3),
+        ",".join(["x"] * (size // 2)),
+        "\n" * size,
+        "1 - (" * (size // 5),
+    ):
         _within_linear_time(lambda: read_roster(SPORT, text), len(text))
         _within_linear_time(lambda: read_file(SPORT, text.encode(), "big.csv"), len(text))

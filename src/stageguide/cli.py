@@ -17,8 +17,8 @@ from . import __version__
 from .core import AnswerError, Quiz, QuizError, Result, decode, encode, score
 from .core.csvimport import FORMATS, read_file
 from .core.limits import MAX_CSV_BYTES, describe_size
-from .core.team import team_report
 from .core.spec import json_schema
+from .core.team import team_report
 from .quizfile import read_quiz
 from .report import render_result, render_team
 
@@ -54,7 +54,9 @@ def _tolerant_output() -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stageguide", description="Score a staged self-assessment and check quiz files.")
+    parser = argparse.ArgumentParser(
+        prog="stageguide", description="Score a staged self-assessment and check quiz files."
+    )
     parser.add_argument("--version", action="version", version=f"stageguide {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -65,7 +67,11 @@ def _parser() -> argparse.ArgumentParser:
         "as a share code or link, or on standard input; x (or a quoted ?) marks a statement you cannot judge, "
         "when the quiz offers that answer.",
     )
-    scoring.add_argument("answers", nargs="*", help="answers in statement order (x = can't judge), or one share code/link")
+    scoring.add_argument(
+        "answers",
+        nargs="*",
+        help="answers in statement order (x = can't judge), or one share code/link",
+    )
     scoring.add_argument("--code", help="a share code or share link")
     scoring.add_argument("--quiz", type=Path, help="quiz file (default: the single quiz/*.yml)")
     scoring.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -73,7 +79,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate quiz files and print every problem")
     check.add_argument("paths", nargs="*", type=Path, help="quiz files (default: quiz/*.yml)")
-    check.add_argument("--docs", type=Path, help="docs folder for the stage pages (default: ./docs if it exists)")
+    check.add_argument(
+        "--docs", type=Path, help="docs folder for the stage pages (default: ./docs if it exists)"
+    )
     check.set_defaults(run=_run_check)
 
     team = sub.add_parser(
@@ -84,8 +92,17 @@ def _parser() -> argparse.ArgumentParser:
         "or a text file of share links or codes, one per line; - reads standard input. At most 2 MB. "
         "Rows that cannot be read are listed on standard error and left out of the report.",
     )
-    team.add_argument("file", metavar="FILE", help="a .csv or .xlsx file, a text file of links/codes, or - for standard input")
-    team.add_argument("--format", choices=FORMATS, default="auto", help="how to read FILE (default: guess from its name and first bytes)")
+    team.add_argument(
+        "file",
+        metavar="FILE",
+        help="a .csv or .xlsx file, a text file of links/codes, or - for standard input",
+    )
+    team.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="auto",
+        help="how to read FILE (default: guess from its name and first bytes)",
+    )
     team.add_argument("--quiz", type=Path, help="quiz file (default: the single quiz/*.yml)")
     team.add_argument("--json", action="store_true", help="print the report's data as JSON")
     team.set_defaults(run=_run_team)
@@ -123,7 +140,9 @@ def parse_answers(quiz: Quiz, text: str) -> tuple[list[int | None] | None, str |
     """
     tokens = text.replace(",", " ").split()
     if not tokens:
-        raise UsageError("no answers given; pass them as arguments, with --code, or on standard input")
+        raise UsageError(
+            "no answers given; pass them as arguments, with --code, or on standard input"
+        )
     if len(tokens) == 1:
         token = tokens[0]
         compact = all(ch.isdigit() or ch.lower() in UNJUDGED_TOKENS for ch in token)
@@ -139,7 +158,9 @@ def parse_answers(quiz: Quiz, text: str) -> tuple[list[int | None] | None, str |
         try:
             answers.append(int(token))
         except ValueError:
-            raise AnswerError(f"answer {number}: {token!r} is not a whole number, nor x for \"can't judge\"") from None
+            raise AnswerError(
+                f'answer {number}: {token!r} is not a whole number, nor x for "can\'t judge"'
+            ) from None
     return answers, None
 
 
@@ -152,7 +173,9 @@ def _run_score(args: argparse.Namespace, stdin: TextIO) -> int:
     elif args.answers:
         answers, code = parse_answers(quiz, " ".join(args.answers))
     elif stdin.isatty():
-        raise UsageError("no answers given; pass them as arguments, with --code, or on standard input")
+        raise UsageError(
+            "no answers given; pass them as arguments, with --code, or on standard input"
+        )
     else:
         answers, code = parse_answers(quiz, _read_stdin_text(stdin))
     group = name = None
@@ -186,7 +209,10 @@ def _run_check(args: argparse.Namespace, stdin: TextIO) -> int:
             if missing:
                 for index, stage in enumerate(quiz.stages):
                     if stage in missing:
-                        print(f"{path}: stages[{index}].page: {stage.page!r} is not a page in {docs}/", file=sys.stderr)
+                        print(
+                            f"{path}: stages[{index}].page: {stage.page!r} is not a page in {docs}/",
+                            file=sys.stderr,
+                        )
                 failed += 1
                 continue
         except QuizError as error:
@@ -242,7 +268,9 @@ def _read_capped(stream: BinaryIO, what: str, limit: int = MAX_CSV_BYTES) -> byt
     """At most limit + 1 bytes, from a file or a stream of unknown length (a pipe, /dev/urandom)."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise UsageError(f"{what} holds more than {describe_size(limit)}; a team file may be at most {describe_size(limit)}")
+        raise UsageError(
+            f"{what} holds more than {describe_size(limit)}; a team file may be at most {describe_size(limit)}"
+        )
     return data
 
 
@@ -251,14 +279,18 @@ def _read_stdin_text(stdin: TextIO, limit: int = 64 * 1024) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UsageError("standard input is not UTF-8 text; give the answers as numbers or a share code") from None
+        raise UsageError(
+            "standard input is not UTF-8 text; give the answers as numbers or a share code"
+        ) from None
 
 
 def _read_team_file(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if path.is_file() and size > MAX_CSV_BYTES:
-            raise UsageError(f"{path} is {describe_size(size)}; a team file may be at most {describe_size(MAX_CSV_BYTES)}")
+            raise UsageError(
+                f"{path} is {describe_size(size)}; a team file may be at most {describe_size(MAX_CSV_BYTES)}"
+            )
         with path.open("rb") as handle:
             return _read_capped(handle, str(path))
     except FileNotFoundError:

@@ -27,19 +27,27 @@ def render_result(result: Result, code: str) -> str:
             f"Stage:  {stage.title} (totals {stage.low}-{stage.high})",
             f"        {stage.summary}",
             f"Total:  {result.total} of {quiz.highest_total}"
-            + (f" (estimated: {result.unjudged} of {count} statements not judged)" if result.estimated else ""),
+            + (
+                f" (estimated: {result.unjudged} of {count} statements not judged)"
+                if result.estimated
+                else ""
+            ),
         ]
     upcoming = result.next_stage
     if upcoming is not None:
         points = result.points_to_next
-        lines.append(f"        {points} point{'s' if points != 1 else ''} short of {upcoming.title} ({upcoming.low}+)")
+        lines.append(
+            f"        {points} point{'s' if points != 1 else ''} short of {upcoming.title} ({upcoming.low}+)"
+        )
     lines += ["", "Dimensions (mean on the scale, and 0-100)"]
     width = max(len(d.dimension.title) for d in result.dimensions)
     for dim in result.dimensions:
         if dim.percent is None or dim.mean is None:
             lines.append(f"  {dim.dimension.title:<{width}}  not judged")
         else:
-            lines.append(f"  {dim.dimension.title:<{width}}  {dim.mean:4.2f}  {bar(dim.percent)} {dim.percent:3d}")
+            lines.append(
+                f"  {dim.dimension.title:<{width}}  {dim.mean:4.2f}  {bar(dim.percent)} {dim.percent:3d}"
+            )
     if stage is not None:
         lines += ["", "Next steps" if upcoming is not None else "Keeping it there"]
         lines += _bullets(stage.advice)
@@ -50,7 +58,10 @@ def render_result(result: Result, code: str) -> str:
         lines += ["", "What pulled your score down"]
         for item in result.low:
             lines += _wrapped(f"{item.number}. {item.statement.text}", "  ", "     ")
-            lines += _wrapped(f"You answered {item.value} ({item.label}).{' ' + item.statement.why if item.statement.why else ''}", "     ")
+            lines += _wrapped(
+                f"You answered {item.value} ({item.label}).{' ' + item.statement.why if item.statement.why else ''}",
+                "     ",
+            )
         if stage is not None:
             lines.append(f"     More in the guide: {stage.page}")
     lines += ["", f"Share code: {code}"]
@@ -59,11 +70,16 @@ def render_result(result: Result, code: str) -> str:
 
 def _wrapped(text: str, indent: str, subsequent: str | None = None) -> list[str]:
     later = indent if subsequent is None else subsequent
-    return textwrap.wrap(text, width=78, initial_indent=indent, subsequent_indent=later) or [indent.rstrip()]
+    return textwrap.wrap(text, width=78, initial_indent=indent, subsequent_indent=later) or [
+        indent.rstrip()
+    ]
 
 
 def _bullets(items: Sequence[str]) -> list[str]:
-    return [textwrap.fill(item, width=78, initial_indent="  - ", subsequent_indent="    ") for item in items]
+    return [
+        textwrap.fill(item, width=78, initial_indent="  - ", subsequent_indent="    ")
+        for item in items
+    ]
 
 
 def render_team(report: dict[str, Any]) -> str:
@@ -108,21 +124,38 @@ def render_team(report: dict[str, Any]) -> str:
             means = "  ".join(f"{g['title']} {_num(g['mean'])}" for g in s["groups"])
             lines += _statement(s, f"{means}  gap {_gap_text(s['gap'])}")
     else:
-        lines.append("  (needs answers from at least two groups)" if sum(1 for g in groups if g["id"]) < 2 else "  (none: the groups agree)")
+        lines.append(
+            "  (needs answers from at least two groups)"
+            if sum(1 for g in groups if g["id"]) < 2
+            else "  (none: the groups agree)"
+        )
     lines += ["", "Largest disagreement within the team (spread of the answers)"]
     within = report["disagreements"]["within"]
     if within:
         for s in within:
             unjudged = f", {s['unjudged']} could not judge it" if s["unjudged"] else ""
-            lines += _statement(s, f"spread {s['spread']:.2f}, answers from {s['min']} to {s['max']}, mean {s['mean']:.2f}{unjudged}")
+            lines += _statement(
+                s,
+                f"spread {s['spread']:.2f}, answers from {s['min']} to {s['max']}, mean {s['mean']:.2f}{unjudged}",
+            )
     else:
-        lines.append("  (none: every answer is the same)" if count > 1 else "  (needs at least two respondents)")
+        lines.append(
+            "  (none: every answer is the same)"
+            if count > 1
+            else "  (needs at least two respondents)"
+        )
     titles = {g["id"]: g["title"] for g in groups}
     lines += ["", "Respondents"]
     lines += _table(
         ["#", "Name", "Group", "Total", "Stage"],
         [
-            [str(r["number"]), r["label"], titles[r["group"]], _respondent_total(r), r["stage"]["title"] if r["stage"] else "none"]
+            [
+                str(r["number"]),
+                r["label"],
+                titles[r["group"]],
+                _respondent_total(r),
+                r["stage"]["title"] if r["stage"] else "none",
+            ]
             for r in report["respondents"]
         ],
         "rllrl",
@@ -130,10 +163,18 @@ def render_team(report: dict[str, Any]) -> str:
     if report["ignored_columns"]:
         lines += ["", "Ignored columns: " + ", ".join(report["ignored_columns"])]
     if report.get("header_rows"):
-        lines += ["", "Read as part of the header: " + "; ".join(f"{r['where']} ({r['message']})" for r in report["header_rows"])]
+        lines += [
+            "",
+            "Read as part of the header: "
+            + "; ".join(f"{r['where']} ({r['message']})" for r in report["header_rows"]),
+        ]
     for note in report.get("notes", []):
         lines += ["", f"Note: {note}."]
-    lines += ["", "Team link: add this fragment to the team page's address:", "#t=" + ",".join(report["codes"])]
+    lines += [
+        "",
+        "Team link: add this fragment to the team page's address:",
+        "#t=" + ",".join(report["codes"]),
+    ]
     return "\n".join(lines)
 
 
@@ -172,16 +213,23 @@ def _gap_text(gap: dict[str, Any] | None) -> str:
 
 def _statement(statement: dict[str, Any], figures: str) -> list[str]:
     indent = " " * (len(str(statement["number"])) + 4)
-    text = textwrap.fill(f"{statement['number']}. {statement['text']}", width=78, initial_indent="  ", subsequent_indent=indent)
+    text = textwrap.fill(
+        f"{statement['number']}. {statement['text']}",
+        width=78,
+        initial_indent="  ",
+        subsequent_indent=indent,
+    )
     return [text, indent + figures]
 
 
 def _table(heads: list[str], rows: list[list[str]], align: str) -> list[str]:
     """Columns padded to their widest cell; `align` has one "l" or "r" per column."""
-    widths = [max(len(cell) for cell in column) for column in zip(heads, *rows)]
+    widths = [max(len(cell) for cell in column) for column in zip(heads, *rows, strict=False)]
 
     def line(cells: list[str]) -> str:
-        padded = (cell.ljust(w) if a == "l" else cell.rjust(w) for cell, w, a in zip(cells, widths, align))
+        padded = (
+            cell.ljust(w) if a == "l" else cell.rjust(w) for cell, w, a in zip(cells, widths, align, strict=False)
+        )
         return ("  " + "  ".join(padded)).rstrip()
 
     return [line(heads), *(line(row) for row in rows)]

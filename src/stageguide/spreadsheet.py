@@ -70,7 +70,9 @@ def read_xlsx(data: bytes) -> Table:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-        raise AnswerError(f"the spreadsheet cannot be opened ({type(error).__name__}: {error}); save it again as .xlsx, or export a CSV file") from None
+        raise AnswerError(
+            f"the spreadsheet cannot be opened ({type(error).__name__}: {error}); save it again as .xlsx, or export a CSV file"
+        ) from None
     try:
         sheets = book.worksheets
         if not sheets:
@@ -84,12 +86,16 @@ def read_xlsx(data: bytes) -> Table:
     except AnswerError:
         raise
     except Exception as error:  # noqa: BLE001
-        raise AnswerError(f"the spreadsheet cannot be read ({type(error).__name__}: {error}); save it again as .xlsx, or export a CSV file") from None
+        raise AnswerError(
+            f"the spreadsheet cannot be read ({type(error).__name__}: {error}); save it again as .xlsx, or export a CSV file"
+        ) from None
     finally:
         book.close()
     notes = ()
     if len(sheets) > 1:
-        notes = (f"the workbook has {len(sheets)} worksheets; the first, {sheet.title!r}, was read",)
+        notes = (
+            f"the workbook has {len(sheets)} worksheets; the first, {sheet.title!r}, was read",
+        )
     return table_from_cells(rows, "spreadsheet", notes)
 
 
@@ -98,7 +104,9 @@ def _check_unpacked(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise AnswerError("the spreadsheet is damaged (it is not a readable .xlsx file); save it again, or export a CSV file") from None
+        raise AnswerError(
+            "the spreadsheet is damaged (it is not a readable .xlsx file); save it again, or export a CSV file"
+        ) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise AnswerError(
             f"the spreadsheet unpacks to {describe_size(unpacked)}; the limit is {describe_size(MAX_UNPACKED_BYTES)}, "

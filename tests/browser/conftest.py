@@ -13,8 +13,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Request
-
-from sitebuild import REPO, run_mkdocs_build, variant_config  # noqa: F401 - re-exported for the tests here
+from sitebuild import (  # noqa: F401 - re-exported for the tests here
+    REPO,
+    run_mkdocs_build,
+    variant_config,
+)
 
 from stageguide.buildtools.chromium import CHROMIUM, CHROMIUM_FLAGS
 from stageguide.buildtools.staticserver import SiteServer
@@ -33,11 +36,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Use the system Chromium: Playwright's own browser download cannot run here."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; install it with `apt-get install -y chromium` (or set STAGEGUIDE_CHROMIUM)")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}; install it with `apt-get install -y chromium` (or set STAGEGUIDE_CHROMIUM)"
+        )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
 
 
-def build_site(config: Path, dest: Path, site_url: str | None = None, env: dict[str, str] | None = None) -> Path:
+def build_site(
+    config: Path, dest: Path, site_url: str | None = None, env: dict[str, str] | None = None
+) -> Path:
     """A real, strict `mkdocs build` of the given config into dest; a failed build fails the test."""
     result = run_mkdocs_build(config, dest, site_url, env=env)
     if result.returncode != 0:
@@ -94,7 +101,10 @@ def page(page: Page) -> Iterator[Page]:
             route.abort()
 
     page.on("request", on_request)
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.context.route("**/*", block_outside)
     page.expected_problems = []  # type: ignore[attr-defined]  # tests that provoke errors list them here

@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
+from sitecontent import site_quiz
 
 from stageguide.core import Quiz, Result, encode
 from stageguide.quizfile import read_quiz
-
-from sitecontent import site_quiz
 
 REPO = Path(__file__).resolve().parents[2]
 QUIZ: Quiz = read_quiz(site_quiz())  # the quiz mkdocs.yml names, sample or not
@@ -30,7 +29,7 @@ UNSURE = "unsure"  # the form's value for "I can't judge this"
 
 def answer(page: Page, answers: Sequence[int | str | None], quiz: Quiz = QUIZ) -> None:
     """Click the label of each chosen answer, as a visitor would (None skips a statement, UNSURE can't judge)."""
-    for statement, value in zip(quiz.statements, answers):
+    for statement, value in zip(quiz.statements, answers, strict=False):
         if value is None:
             continue
         page.locator(f"#sg-q-{statement.id} label.sg-option").filter(
@@ -56,7 +55,9 @@ def checked_answers(page: Page, quiz: Quiz = QUIZ) -> list[int | None]:
 def vector_for_total(total: int, quiz: Quiz = QUIZ) -> list[int]:
     """A varied answer vector with the given total (spreads the surplus over the statements)."""
     if not quiz.lowest_total <= total <= quiz.highest_total:
-        raise ValueError(f"total {total} is outside {quiz.id}'s {quiz.lowest_total}-{quiz.highest_total}")
+        raise ValueError(
+            f"total {total} is outside {quiz.id}'s {quiz.lowest_total}-{quiz.highest_total}"
+        )
     count = len(quiz.statements)
     low, high = quiz.scale_min, quiz.scale_max
     values = [low] * count
@@ -77,7 +78,9 @@ def expect_result(page: Page, expected: Result, quiz: Quiz = QUIZ) -> Locator:
     expect(result).to_have_attribute("data-total", str(expected.total))
     expect(result.locator(".sg-result__title")).to_have_text(f"Stage: {expected.stage.title}")
     for dim in expected.dimensions:
-        expect(result.locator(f"[data-dimension='{dim.dimension.id}'] .sg-dim__figure")).to_contain_text(f"{dim.percent} / 100")
+        expect(
+            result.locator(f"[data-dimension='{dim.dimension.id}'] .sg-dim__figure")
+        ).to_contain_text(f"{dim.percent} / 100")
     for advice in expected.stage.advice:
         expect(result.locator(".sg-advice")).to_contain_text(advice)
     focus = result.locator(".sg-focus")
@@ -86,6 +89,8 @@ def expect_result(page: Page, expected: Result, quiz: Quiz = QUIZ) -> Locator:
         for action in actions:
             expect(focus.nth(index)).to_contain_text(action)
     low = result.locator("[data-sg-low] li")
-    assert [item.get_attribute("data-statement") for item in low.all()] == [item.statement.id for item in expected.low]
+    assert [item.get_attribute("data-statement") for item in low.all()] == [
+        item.statement.id for item in expected.low
+    ]
     assert page.url.endswith("#a=" + encode(quiz, list(expected.answers)))
     return result

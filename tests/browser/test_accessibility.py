@@ -21,7 +21,8 @@ BLOCKING = {"serious", "critical"}
 def _violations(page: Page) -> list[str]:
     response = Axe().run(page).response
     return [
-        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(node["target"][0] for node in v["nodes"][:3])
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:3])
         for v in response["violations"]
         if v.get("impact") in BLOCKING
     ]
@@ -35,7 +36,9 @@ def test_guide_pages_have_no_serious_violations(page: Page, server: SiteServer, 
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_quiz_page_with_a_result_has_no_serious_violations(page: Page, server: SiteServer, scheme: str) -> None:
+def test_quiz_page_with_a_result_has_no_serious_violations(
+    page: Page, server: SiteServer, scheme: str
+) -> None:
     page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")
     page.goto(server.url + "quiz/#a=" + encode(QUIZ, vector_for_total(66)))
     expect(page.locator("[data-quiz-result]")).to_be_visible(timeout=60_000)
@@ -56,7 +59,9 @@ def test_the_quiz_can_be_taken_with_the_keyboard_alone(page: Page, server: SiteS
         if index + 1 < len(QUIZ.statements):
             page.keyboard.press("Tab")
     answers = [QUIZ.scale[2].value] * len(QUIZ.statements)
-    expect(page.locator("[data-sg-progress]")).to_have_text(f"{len(answers)} of {len(answers)} answered")
+    expect(page.locator("[data-sg-progress]")).to_have_text(
+        f"{len(answers)} of {len(answers)} answered"
+    )
     page.keyboard.press("Tab")
     expect(page.locator("[data-sg-submit]")).to_be_focused()
     page.keyboard.press("Enter")

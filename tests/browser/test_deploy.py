@@ -14,11 +14,9 @@ import shutil
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from sitebuild import built_file
 
 import stageguide
-
-
-from sitebuild import built_file
 
 from .conftest import REPO, build_site, serve_site, variant_config
 from .quizpage import QUIZ, answer, submit, vector_for_total, wait_engine
@@ -32,14 +30,27 @@ REWORDED = "Our sales forecasts hold up, quarter after quarter (reworded for the
 
 def _patched_project(folder: Path) -> Path:
     """A project folder whose scoring core marks every score reply; the runtime is hard-linked, not copied."""
-    shutil.copytree(REPO / "src" / "stageguide", folder / "src" / "stageguide", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "src" / "stageguide",
+        folder / "src" / "stageguide",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     shutil.copyfile(REPO / "package.json", folder / "package.json")
-    shutil.copytree(REPO / "node_modules" / "pyodide", folder / "node_modules" / "pyodide", copy_function=os.link)
+    shutil.copytree(
+        REPO / "node_modules" / "pyodide",
+        folder / "node_modules" / "pyodide",
+        copy_function=os.link,
+    )
     api = folder / "src" / "stageguide" / "core" / "api.py"
     text = api.read_text(encoding="utf-8")
     original = 'return score(quiz, data.get("answers")).to_dict()'
     assert original in text
-    api.write_text(text.replace(original, f'return {{**score(quiz, data.get("answers")).to_dict(), "core": {MARKER!r}}}'), encoding="utf-8")
+    api.write_text(
+        text.replace(
+            original, f'return {{**score(quiz, data.get("answers")).to_dict(), "core": {MARKER!r}}}'
+        ),
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -53,7 +64,9 @@ def _second_quiz() -> str:
         .replace("band: {min: 40, max: 59}", "band: {min: 40, max: 60}", 1)
         .replace("band: {min: 60, max: 79}", "band: {min: 61, max: 79}", 1)
     )
-    assert changed.count(REWORDED) == 1 and f"version: {NEXT}\n" in changed and "max: 60}" in changed
+    assert (
+        changed.count(REWORDED) == 1 and f"version: {NEXT}\n" in changed and "max: 60}" in changed
+    )
     return changed
 
 
@@ -105,7 +118,9 @@ def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) 
 
         # Build 2 replaces the served folder, same origin, same path.
         project = _patched_project(tmp_path / "project")
-        config = variant_config(tmp_path / "v2", {"node_modules": str(project / "node_modules")}, _second_quiz())
+        config = variant_config(
+            tmp_path / "v2", {"node_modules": str(project / "node_modules")}, _second_quiz()
+        )
         # The plugin compiles the core of the stageguide package it runs from: import the patched copy.
         patched = {"PYTHONPATH": str(project / "src")}
         staged = build_site(config, tmp_path / "site2", site_url=server.url, env=patched)
@@ -121,12 +136,19 @@ def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) 
         third = page.context.new_page()
         workers: list[str] = []
         third.on("worker", lambda started: workers.append(started.url))
-        third.context.on("request", lambda request: wheel_requests.append(request.url) if request.url.endswith(".whl") else None)
+        third.context.on(
+            "request",
+            lambda request: wheel_requests.append(request.url)
+            if request.url.endswith(".whl")
+            else None,
+        )
         third.goto(server.url + "quiz/")
         expect(third.locator(f"#sg-q-{QUIZ.statements[0].id} legend")).to_contain_text(REWORDED)
         wait_engine(third)
         assert [url for url in workers if "/worker." in url] == [server.url + worker]
-        assert set(wheel_requests) <= {server.url + new_wheel}, f"build 1's wheel was asked for: {wheel_requests}"
+        assert set(wheel_requests) <= {server.url + new_wheel}, (
+            f"build 1's wheel was asked for: {wheel_requests}"
+        )
         assert _core_reply(third)["core"] == MARKER
         answer(third, vector_for_total(60))
         expect(submit(third)).to_have_attribute("data-stage", "defined")
@@ -147,7 +169,9 @@ def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) 
         # And the next visit starts from build 2's own snapshot, with build 2's core.
         fourth = page.context.new_page()
         fourth.goto(shared)
-        expect(fourth.locator("[data-quiz-result]")).to_have_attribute("data-stage", "defined", timeout=60_000)
+        expect(fourth.locator("[data-quiz-result]")).to_have_attribute(
+            "data-stage", "defined", timeout=60_000
+        )
         assert fourth.evaluate("window.stageguide.engine.startedFrom()") == "snapshot"
         assert _core_reply(fourth)["core"] == MARKER
         old_keys = fourth.evaluate(

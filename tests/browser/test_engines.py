@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 
+from stageguide.buildtools.browsers import ENGINES, Engine, PageDriver, missing, open_engine
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode, score
 from stageguide.core.csvimport import read_roster
 from stageguide.core.team import team_report
 
-from stageguide.buildtools.browsers import ENGINES, Engine, PageDriver, missing, open_engine
 from .quizpage import QUIZ, vector_for_total
 
 READY_S = 60
@@ -64,12 +64,16 @@ def open_page(browser_engine: Engine) -> Iterator[Any]:
             page.close()
         finally:
             problems += [f"[{page.engine}] {p}" for p in page.unexpected_problems()]
-            problems += [f"[{page.engine}] request left 127.0.0.1: {u}" for u in page.requests() if not u.startswith(LOCAL)]
+            problems += [
+                f"[{page.engine}] request left 127.0.0.1: {u}"
+                for u in page.requests()
+                if not u.startswith(LOCAL)
+            ]
     assert not problems, "the page misbehaved:\n" + "\n".join(problems)
 
 
 def answer(page: PageDriver, answers: list[int]) -> None:
-    for statement, value in zip(QUIZ.statements, answers):
+    for statement, value in zip(QUIZ.statements, answers, strict=False):
         page.click(f"#sg-q-{statement.id} label.sg-option:has(input[value='{value}'])")
 
 
@@ -94,7 +98,9 @@ def expect_cpython_result(page: PageDriver, answers: list[int]) -> None:
     assert all(line in advice for line in expected.stage.advice)
 
 
-def test_the_quiz_scores_like_cpython_and_its_share_link_opens_in_a_fresh_profile(open_page: Any, server: SiteServer) -> None:
+def test_the_quiz_scores_like_cpython_and_its_share_link_opens_in_a_fresh_profile(
+    open_page: Any, server: SiteServer
+) -> None:
     answers = vector_for_total(67)
     page = open_page()
     page.goto(server.url + "quiz/")
@@ -104,7 +110,9 @@ def test_the_quiz_scores_like_cpython_and_its_share_link_opens_in_a_fresh_profil
     expect_cpython_result(page, answers)
     link = page.value(".sg-share input") or ""
     assert link.endswith("#a=" + encode(QUIZ, answers)) and link == page.url
-    assert any(u.endswith(("/pyodide.asm.wasm", "/pyodide.asm.wasm.gz")) for u in page.requests()), "the request list is really collected"
+    assert any(
+        u.endswith(("/pyodide.asm.wasm", "/pyodide.asm.wasm.gz")) for u in page.requests()
+    ), "the request list is really collected"
 
     fresh = open_page()
     fresh.goto(link)
@@ -112,9 +120,18 @@ def test_the_quiz_scores_like_cpython_and_its_share_link_opens_in_a_fresh_profil
     assert checked_answers(fresh) == answers
 
 
-def test_the_team_report_from_share_links_matches_cpython(open_page: Any, server: SiteServer) -> None:
-    people = [(vector_for_total(35), "sales", "Sam"), (vector_for_total(52), "sales", None), (vector_for_total(83), "marketing", "Zoë M")]
-    text = "\n".join(f"{server.url}quiz/#a={encode(QUIZ, answers, group, name)}" for answers, group, name in people)
+def test_the_team_report_from_share_links_matches_cpython(
+    open_page: Any, server: SiteServer
+) -> None:
+    people = [
+        (vector_for_total(35), "sales", "Sam"),
+        (vector_for_total(52), "sales", None),
+        (vector_for_total(83), "marketing", "Zoë M"),
+    ]
+    text = "\n".join(
+        f"{server.url}quiz/#a={encode(QUIZ, answers, group, name)}"
+        for answers, group, name in people
+    )
     expected = team_report(QUIZ, read_roster(QUIZ, text))
     page = open_page()
     page.goto(server.url + "team/")
@@ -126,7 +143,10 @@ def test_the_team_report_from_share_links_matches_cpython(open_page: Any, server
     rows = "[data-team-respondents] tbody tr"
     assert page.texts(f"{rows} th") == [p["label"] for p in expected["respondents"]]
     assert page.texts(f"{rows} [data-total]") == [str(p["total"]) for p in expected["respondents"]]
-    stages = page.evaluate("(s) => [...document.querySelectorAll(s)].map((e) => e.getAttribute('data-stage'))", f"{rows} [data-stage]")
+    stages = page.evaluate(
+        "(s) => [...document.querySelectorAll(s)].map((e) => e.getAttribute('data-stage'))",
+        f"{rows} [data-stage]",
+    )
     assert stages == [p["stage"]["id"] for p in expected["respondents"]]
     assert f"Mean total {expected['total']['mean']:.2f}" in (page.text("[data-team-total]") or "")
 
@@ -138,7 +158,9 @@ HOSTILE = [
 ]
 
 
-def test_hostile_share_codes_give_plain_messages_and_the_policy_blocks_injected_scripts(open_page: Any, server: SiteServer) -> None:
+def test_hostile_share_codes_give_plain_messages_and_the_policy_blocks_injected_scripts(
+    open_page: Any, server: SiteServer
+) -> None:
     page = open_page()
     for fragment, message in HOSTILE:
         page.goto("about:blank")
@@ -154,15 +176,21 @@ def test_hostile_share_codes_give_plain_messages_and_the_policy_blocks_injected_
     expect_cpython_result(page, answers)
 
     # The policy is really enforced and the guard really hears it: an injected inline script is refused.
-    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.__pwned = 1'; document.body.append(s); }")
-    page.wait_until("a CSP violation report", lambda: page.evaluate("() => (window.__sgGuard || []).length"), 10)
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.__pwned = 1'; document.body.append(s); }"
+    )
+    page.wait_until(
+        "a CSP violation report", lambda: page.evaluate("() => (window.__sgGuard || []).length"), 10
+    )
     assert page.evaluate("() => window.__pwned === undefined")
     reported = page.harvest()
     assert any("script-src" in p for p in reported), reported
     page.problems.clear()  # the one violation this test provoked on purpose
 
 
-def test_a_second_visit_works_with_the_server_gone(open_page: Any, fresh_server: SiteServer) -> None:
+def test_a_second_visit_works_with_the_server_gone(
+    open_page: Any, fresh_server: SiteServer
+) -> None:
     page = open_page()
     page.goto(fresh_server.url + "quiz/")
     page.wait_attribute(QUIZ_ROOT, "data-engine", "ready", READY_S)

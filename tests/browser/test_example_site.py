@@ -19,7 +19,15 @@ from stageguide.core import Quiz, score
 from stageguide.quizfile import read_quiz
 
 from .conftest import REPO, serve_site
-from .quizpage import expect_result, answer, checked_answers, quiz_root, submit, vector_for_total, wait_engine
+from .quizpage import (
+    answer,
+    checked_answers,
+    expect_result,
+    quiz_root,
+    submit,
+    vector_for_total,
+    wait_engine,
+)
 
 EXAMPLE = REPO / "examples" / "incident-response"
 QUIZ: Quiz = read_quiz(EXAMPLE / "quiz" / "incident-response.yml")
@@ -30,7 +38,9 @@ STAGE_TOTALS = {stage.id: (stage.low + stage.high) // 2 for stage in QUIZ.stages
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
-    running = serve_site(EXAMPLE / "mkdocs.yml", tmp_path_factory.mktemp("example") / "site", prefix=PREFIX)
+    running = serve_site(
+        EXAMPLE / "mkdocs.yml", tmp_path_factory.mktemp("example") / "site", prefix=PREFIX
+    )
     running.not_found_page = True
     yield running
     running.stop()
@@ -54,7 +64,9 @@ def test_the_model_differs_from_the_main_quiz() -> None:
 
 
 @pytest.mark.parametrize("stage_id", list(STAGE_TOTALS))
-def test_clicking_through_the_example_quiz_gives_the_cpython_result(page: Page, example: SiteServer, stage_id: str) -> None:
+def test_clicking_through_the_example_quiz_gives_the_cpython_result(
+    page: Page, example: SiteServer, stage_id: str
+) -> None:
     answers = vector_for_total(STAGE_TOTALS[stage_id], QUIZ)
     expected = score(QUIZ, answers)
     assert expected.stage.id == stage_id
@@ -62,7 +74,9 @@ def test_clicking_through_the_example_quiz_gives_the_cpython_result(page: Page, 
     expect(page.locator("h1")).to_contain_text("Take the quiz")
     expect(page.locator("input[name='sg-group']")).to_have_count(0)  # this model has no groups
     answer(page, answers, QUIZ)
-    expect(page.locator("[data-sg-progress]")).to_have_text(f"{len(answers)} of {len(answers)} answered")
+    expect(page.locator("[data-sg-progress]")).to_have_text(
+        f"{len(answers)} of {len(answers)} answered"
+    )
     submit(page)
     expect_result(page, expected, QUIZ)
 
@@ -89,22 +103,32 @@ def test_example_on_a_phone(page: Page, example: SiteServer) -> None:
     answers = vector_for_total(35, QUIZ)
     answer(page, answers, QUIZ)
     expect(submit(page)).to_have_attribute("data-stage", "resilient")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, f"page scrolls sideways by {overflow}px"
     box = page.locator("label.sg-option").first.bounding_box()
     assert box is not None and box["height"] >= 44, box
 
 
-def test_instant_navigation_reaches_the_quiz_under_the_subpath(page: Page, example: SiteServer) -> None:
+def test_instant_navigation_reaches_the_quiz_under_the_subpath(
+    page: Page, example: SiteServer
+) -> None:
     page.goto(example.url)
     page.evaluate("window.__sameDocument = true")
     page.locator(".md-content a[href$='quiz/']").first.click()
     expect(page).to_have_url(re.compile(r"/incident-guide/quiz/$"))
     wait_engine(page)
     expect(quiz_root(page)).to_have_attribute("data-engine", "ready")
-    assert page.evaluate("window.__sameDocument") is True, "the quiz link should be followed by instant navigation"
-    paths = [entry.removeprefix("HEAD ") for entry in example.log]  # the worker asks HEAD first, for the wasm
-    assert all(path.startswith(PREFIX) for path in paths), [p for p in paths if not p.startswith(PREFIX)]
+    assert page.evaluate("window.__sameDocument") is True, (
+        "the quiz link should be followed by instant navigation"
+    )
+    paths = [
+        entry.removeprefix("HEAD ") for entry in example.log
+    ]  # the worker asks HEAD first, for the wasm
+    assert all(path.startswith(PREFIX) for path in paths), [
+        p for p in paths if not p.startswith(PREFIX)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -116,7 +140,9 @@ def test_instant_navigation_reaches_the_quiz_under_the_subpath(page: Page, examp
         ("example_at_root", "deep/a/b/"),
     ],
 )
-def test_missing_pages_get_the_styled_404_page(page: Page, request: pytest.FixtureRequest, where: str, missing: str) -> None:
+def test_missing_pages_get_the_styled_404_page(
+    page: Page, request: pytest.FixtureRequest, where: str, missing: str
+) -> None:
     site: SiteServer = request.getfixturevalue(where)
     failed: list[str] = []
 

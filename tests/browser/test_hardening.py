@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
+from sitebuild import built_file
 
 from stageguide.buildtools.staticserver import Override, SiteServer
 from stageguide.core import score
 
 from .conftest import REPO, serve_site, variant_config
-from sitebuild import built_file
 from .quizpage import QUIZ, answer, checked_answers, submit, vector_for_total, wait_engine
 
 # Written around this repository's sample (its stages, groups and figures): skipped in a site
@@ -50,13 +50,18 @@ def test_pages_carry_a_strict_policy(server: SiteServer) -> None:
         assert directives["default-src"] == "'self'"
         assert directives["object-src"] == "'none'"
         assert directives["base-uri"] == "'self'"
-        assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
+        assert (
+            "'unsafe-inline'" not in directives["script-src"]
+            and "'unsafe-eval'" not in directives["script-src"]
+        )
         assert "'wasm-unsafe-eval'" in directives["script-src"]
         assert directives["connect-src"] == "'self'" and directives["worker-src"] == "'self'"
         assert head.index("Content-Security-Policy") < head.index("<script"), page_path
 
 
-def test_the_quiz_works_under_the_policy_and_injected_scripts_are_blocked(page: Page, server: SiteServer) -> None:
+def test_the_quiz_works_under_the_policy_and_injected_scripts_are_blocked(
+    page: Page, server: SiteServer
+) -> None:
     violations: list[str] = []
     page.expose_function("reportViolation", lambda text: violations.append(text))
     page.add_init_script(
@@ -103,16 +108,22 @@ def _assert_scoring_by_hand(page: Page, answers: list[int]) -> None:
         ("wasm-corrupt", "WebAssembly"),
     ],
 )
-def test_runtime_download_failures_fall_back_to_scoring_by_hand(page: Page, impatient_server: SiteServer, case: str, expected_log: str) -> None:
+def test_runtime_download_failures_fall_back_to_scoring_by_hand(
+    page: Page, impatient_server: SiteServer, case: str, expected_log: str
+) -> None:
     def broken(route: Route) -> None:
         if case == "wasm-blocked":
             route.abort()
         else:
-            route.fulfill(status=200, content_type="application/wasm", body=b"\x00asm garbage, not a module")
+            route.fulfill(
+                status=200, content_type="application/wasm", body=b"\x00asm garbage, not a module"
+            )
 
     # Pyodide's own fetch of the wasm rejects inside the worker; that is the failure provoked here.
     page.expected_problems += [expected_log, "wasm", "Wasm", "Failed to fetch"]  # type: ignore[attr-defined]
-    page.route("**/pyodide.asm.wasm*", broken)  # the precompressed .gz the worker fetches, and the plain one
+    page.route(
+        "**/pyodide.asm.wasm*", broken
+    )  # the precompressed .gz the worker fetches, and the plain one
     page.goto(impatient_server.url + "quiz/")
     answers = vector_for_total(58)
     answer(page, answers)
@@ -120,15 +131,29 @@ def test_runtime_download_failures_fall_back_to_scoring_by_hand(page: Page, impa
 
 
 @pytest.mark.parametrize("name", ["pyodide.asm.wasm", "pyodide.asm.wasm.gz"])
-def test_wasm_with_the_wrong_content_type_does_not_hang_the_page(page: Page, impatient_server: SiteServer, name: str) -> None:
+def test_wasm_with_the_wrong_content_type_does_not_hang_the_page(
+    page: Page, impatient_server: SiteServer, name: str
+) -> None:
     # The plain wasm labelled text/plain (a host that compresses wasm makes the engine fetch that one),
     # or a host's HTML error page sent with status 200 in place of the precompressed one.
     if name.endswith(".gz"):
-        impatient_server.overrides[built_file(impatient_server.root, name)] = Override(content_type="text/html", body=b"<!doctype html><p>Not here")
+        impatient_server.overrides[built_file(impatient_server.root, name)] = Override(
+            content_type="text/html", body=b"<!doctype html><p>Not here"
+        )
     else:
-        impatient_server.overrides[built_file(impatient_server.root, name)] = Override(content_type="text/plain")
-        page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=200, headers={"Content-Encoding": "br", "Content-Type": "application/wasm"}, body=b"")
-                   if route.request.method == "HEAD" else route.fallback())
+        impatient_server.overrides[built_file(impatient_server.root, name)] = Override(
+            content_type="text/plain"
+        )
+        page.route(
+            "**/pyodide.asm.wasm",
+            lambda route: route.fulfill(
+                status=200,
+                headers={"Content-Encoding": "br", "Content-Type": "application/wasm"},
+                body=b"",
+            )
+            if route.request.method == "HEAD"
+            else route.fallback(),
+        )
     page.expected_problems += ["wasm", "Wasm", "WebAssembly", "MIME"]  # type: ignore[attr-defined]
     try:
         page.goto(impatient_server.url + "quiz/")
@@ -140,7 +165,9 @@ def test_wasm_with_the_wrong_content_type_does_not_hang_the_page(page: Page, imp
 
 
 def test_missing_worker_script_falls_back(page: Page, impatient_server: SiteServer) -> None:
-    impatient_server.overrides[built_file(impatient_server.root, "worker.mjs")] = Override(status=404)
+    impatient_server.overrides[built_file(impatient_server.root, "worker.mjs")] = Override(
+        status=404
+    )
     page.expected_problems += ["Failed to load resource", "404"]  # type: ignore[attr-defined]
     try:
         page.goto(impatient_server.url + "quiz/")
@@ -152,7 +179,9 @@ def test_missing_worker_script_falls_back(page: Page, impatient_server: SiteServ
         impatient_server.overrides.clear()
 
 
-def test_browser_without_module_workers_falls_back(page: Page, impatient_server: SiteServer) -> None:
+def test_browser_without_module_workers_falls_back(
+    page: Page, impatient_server: SiteServer
+) -> None:
     page.add_init_script(
         """window.Worker = class { constructor(url, options) {
              if (options && options.type === 'module') throw new TypeError('Module scripts are not supported');
@@ -168,7 +197,9 @@ def test_browser_without_module_workers_falls_back(page: Page, impatient_server:
 # --------------------------------------------------------------- no script
 
 
-def test_without_javascript_the_guide_reads_and_the_quiz_is_a_worksheet(browser: Browser, server: SiteServer) -> None:
+def test_without_javascript_the_guide_reads_and_the_quiz_is_a_worksheet(
+    browser: Browser, server: SiteServer
+) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
@@ -179,7 +210,9 @@ def test_without_javascript_the_guide_reads_and_the_quiz_is_a_worksheet(browser:
         expect(page.locator("fieldset[data-statement]")).to_have_count(len(QUIZ.statements))
         for statement in QUIZ.statements:
             expect(page.locator(f"#sg-q-{statement.id} legend")).to_contain_text(statement.text)
-            expect(page.locator(f"#sg-q-{statement.id} input[type=radio]")).to_have_count(len(QUIZ.scale) + (QUIZ.unsure is not None))
+            expect(page.locator(f"#sg-q-{statement.id} input[type=radio]")).to_have_count(
+                len(QUIZ.scale) + (QUIZ.unsure is not None)
+            )
         key = page.locator("[data-sg-key]")
         expect(key).to_be_visible()
         for stage in QUIZ.stages:
@@ -208,8 +241,14 @@ HOSTILE_FRAGMENTS = [
 ]
 
 
-@pytest.mark.parametrize(("fragment", "message"), HOSTILE_FRAGMENTS, ids=[f"case{i}" for i in range(len(HOSTILE_FRAGMENTS))])
-def test_hostile_share_codes_are_refused_and_the_page_stays_usable(page: Page, server: SiteServer, fragment: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("fragment", "message"),
+    HOSTILE_FRAGMENTS,
+    ids=[f"case{i}" for i in range(len(HOSTILE_FRAGMENTS))],
+)
+def test_hostile_share_codes_are_refused_and_the_page_stays_usable(
+    page: Page, server: SiteServer, fragment: str, message: str
+) -> None:
     page.goto(server.url + "quiz/" + fragment)
     notice = page.locator("[data-sg-notice]")
     expect(notice).to_contain_text(message, timeout=60_000)
@@ -234,10 +273,20 @@ def _with_storage(page: Page, server: SiteServer, value: str) -> None:
     [
         ("{not json", "could not be read"),
         ('"just a string"', "could not be read"),
-        (json.dumps({"version": QUIZ.version - 1 if QUIZ.version > 1 else 0, "answers": {QUIZ.statements[0].id: 5}}), "earlier version"),
+        (
+            json.dumps(
+                {
+                    "version": QUIZ.version - 1 if QUIZ.version > 1 else 0,
+                    "answers": {QUIZ.statements[0].id: 5},
+                }
+            ),
+            "earlier version",
+        ),
     ],
 )
-def test_unreadable_or_outdated_saved_answers_are_not_shown(page: Page, server: SiteServer, stored: str, notice: str) -> None:
+def test_unreadable_or_outdated_saved_answers_are_not_shown(
+    page: Page, server: SiteServer, stored: str, notice: str
+) -> None:
     _with_storage(page, server, stored)
     expect(page.locator("[data-sg-notice]")).to_contain_text(notice)
     assert checked_answers(page) == [None] * len(QUIZ.statements)
@@ -280,10 +329,16 @@ def test_quiz_works_when_storage_is_missing_entirely(page: Page, server: SiteSer
 def test_html_in_quiz_text_is_shown_as_text(page: Page, tmp_path: Path) -> None:
     text = (REPO / "quiz" / "sales-marketing.yml").read_text(encoding="utf-8")
     first = QUIZ.statements[0]
-    payload = "<script>window.__pwned=1</script><b>bold</b> & \"quotes\""
+    payload = '<script>window.__pwned=1</script><b>bold</b> & "quotes"'
     hostile = text.replace(f"text: {json.dumps(first.text)}", f"text: {json.dumps(payload)}", 1)
-    hostile = hostile.replace(json.dumps(QUIZ.stages[1].summary), json.dumps("<img src=x onerror=window.__pwned=2> summary"), 1)
-    assert json.dumps(payload) in hostile and "__pwned=2" in hostile, "the fixture edits must land in the quiz"
+    hostile = hostile.replace(
+        json.dumps(QUIZ.stages[1].summary),
+        json.dumps("<img src=x onerror=window.__pwned=2> summary"),
+        1,
+    )
+    assert json.dumps(payload) in hostile and "__pwned=2" in hostile, (
+        "the fixture edits must land in the quiz"
+    )
     config = variant_config(tmp_path, {}, hostile)
     running = serve_site(config, tmp_path / "site")
     try:
@@ -294,7 +349,9 @@ def test_html_in_quiz_text_is_shown_as_text(page: Page, tmp_path: Path) -> None:
         answers = vector_for_total(45)
         answer(page, answers)
         result = submit(page)
-        expect(result.locator(".sg-result__summary")).to_have_text("<img src=x onerror=window.__pwned=2> summary")
+        expect(result.locator(".sg-result__summary")).to_have_text(
+            "<img src=x onerror=window.__pwned=2> summary"
+        )
         assert page.evaluate("window.__pwned") is None
     finally:
         running.stop()

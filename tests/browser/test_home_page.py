@@ -19,11 +19,15 @@ def _within_first_screen(element: Locator, height: int) -> None:
     expect(element).to_be_visible()
     box = element.bounding_box()
     assert box is not None
-    assert box["y"] >= 0 and box["y"] + box["height"] <= height, f"{element} ends at {box['y'] + box['height']:.0f}px, below {height}px"
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, (
+        f"{element} ends at {box['y'] + box['height']:.0f}px, below {height}px"
+    )
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))
-def test_first_screen_holds_the_offer_and_the_start_button(page: Page, server: SiteServer, viewport: str) -> None:
+def test_first_screen_holds_the_offer_and_the_start_button(
+    page: Page, server: SiteServer, viewport: str
+) -> None:
     width, height = VIEWPORTS[viewport]
     page.set_viewport_size({"width": width, "height": height})
     page.goto(server.url)

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from sitebuild import built_file
 
+from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode
 
 from .conftest import REPO, build_site, serve_site, variant_config
-from sitebuild import built_file
 from .quizpage import QUIZ, answer, submit, vector_for_total, wait_engine
-from stageguide.buildtools.staticserver import SiteServer
 
 # Written around this repository's sample (its stages, groups and figures): skipped in a site
 # that has replaced it (tests/sitecontent.py); test_example_site.py drives any other model.
@@ -48,13 +48,17 @@ def _wait_until_cached(page: Page) -> list[str]:
              return keys.some((u) => u.endsWith('/pyodide.asm.wasm.gz')) && keys.some((u) => u.endsWith('/quiz/'));
            }""",
     )
-    return page.evaluate("async () => (await caches.keys()).filter((n) => n.startsWith('stageguide-'))")
+    return page.evaluate(
+        "async () => (await caches.keys()).filter((n) => n.startsWith('stageguide-'))"
+    )
 
 
 def test_guide_pages_do_not_register_the_service_worker(page: Page, server: SiteServer) -> None:
     page.goto(server.url + "stages/defined/")
     page.wait_for_timeout(500)
-    assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
+    assert (
+        page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
+    )
 
 
 def test_second_visit_works_with_the_network_gone(page: Page, fresh_server: SiteServer) -> None:
@@ -67,8 +71,12 @@ def test_second_visit_works_with_the_network_gone(page: Page, fresh_server: Site
     answers = vector_for_total(71)
     again = page.context.new_page()
     again.goto(url + "quiz/#a=" + encode(QUIZ, answers))
-    expect(again.locator("[data-quiz-result]")).to_have_attribute("data-total", "71", timeout=60_000)
-    again.locator("[data-sg-view='mine']").click()  # leave the shared result for the visitor's own quiz
+    expect(again.locator("[data-quiz-result]")).to_have_attribute(
+        "data-total", "71", timeout=60_000
+    )
+    again.locator(
+        "[data-sg-view='mine']"
+    ).click()  # leave the shared result for the visitor's own quiz
     answer(again, vector_for_total(22))
     expect(submit(again)).to_have_attribute("data-stage", "undefined")
     again.close()
@@ -83,14 +91,20 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
         [old] = _wait_until_cached(page)
 
         text = (REPO / "quiz" / "sales-marketing.yml").read_text(encoding="utf-8")
-        intro = next(line for line in text.splitlines() if line.startswith("intro: "))  # as written, quotes escaped
+        intro = next(
+            line for line in text.splitlines() if line.startswith("intro: ")
+        )  # as written, quotes escaped
         changed = text.replace(intro, 'intro: "A brand new introduction for the second build."', 1)
         assert changed != text
         build_site(variant_config(tmp_path / "v2", {}, changed), site, site_url=server.url)
-        assert "A brand new introduction" in (site / "quiz" / "index.html").read_text(encoding="utf-8")
+        assert "A brand new introduction" in (site / "quiz" / "index.html").read_text(
+            encoding="utf-8"
+        )
 
         page.goto(server.url + "quiz/")
-        expect(page.locator(".sg-intro")).to_have_text("A brand new introduction for the second build.")
+        expect(page.locator(".sg-intro")).to_have_text(
+            "A brand new introduction for the second build."
+        )
         wait_engine(page)
         new = _poll(
             page,
@@ -107,7 +121,7 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
         cached_quiz = page.evaluate(
             f"""async () => {{
                  const cache = await caches.open({new!r});
-                 const hit = await cache.match(new URL({built_file(site, 'sales-marketing.json')!r}, {server.url!r}).href);
+                 const hit = await cache.match(new URL({built_file(site, "sales-marketing.json")!r}, {server.url!r}).href);
                  return (await hit.json()).intro;
                }}"""
         )
@@ -137,9 +151,13 @@ def test_a_repeat_visit_restores_the_interpreter_snapshot(page: Page, server: Si
     again = page.context.new_page()
     answers = vector_for_total(57)
     again.goto(server.url + "quiz/#a=" + encode(QUIZ, answers))
-    expect(again.locator("[data-quiz-result]")).to_have_attribute("data-total", "57", timeout=60_000)
+    expect(again.locator("[data-quiz-result]")).to_have_attribute(
+        "data-total", "57", timeout=60_000
+    )
     assert again.evaluate("window.stageguide.engine.startedFrom()") == "snapshot"
-    again.locator("[data-sg-view='mine']").click()  # leave the shared result for the visitor's own quiz
+    again.locator(
+        "[data-sg-view='mine']"
+    ).click()  # leave the shared result for the visitor's own quiz
     answer(again, vector_for_total(95))
     expect(submit(again)).to_have_attribute("data-stage", "integrated")
     again.close()

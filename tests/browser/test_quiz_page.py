@@ -7,13 +7,21 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route, expect
+from sitebuild import built_file
 
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode, score
 
 from .conftest import REPO, serve_site
-from sitebuild import built_file
-from .quizpage import QUIZ, answer, checked_answers, expect_result, submit, vector_for_total, wait_engine
+from .quizpage import (
+    QUIZ,
+    answer,
+    checked_answers,
+    expect_result,
+    submit,
+    vector_for_total,
+    wait_engine,
+)
 
 # Written around this repository's sample (its stages, groups and figures): skipped in a site
 # that has replaced it (tests/sitecontent.py); test_example_site.py drives any other model.
@@ -23,13 +31,17 @@ STAGE_TOTALS = {"undefined": 31, "defined": 52, "aligned": 67, "integrated": 88}
 
 
 @pytest.mark.parametrize("stage_id", list(STAGE_TOTALS))
-def test_clicking_through_the_quiz_gives_the_cpython_result(page: Page, server: SiteServer, stage_id: str) -> None:
+def test_clicking_through_the_quiz_gives_the_cpython_result(
+    page: Page, server: SiteServer, stage_id: str
+) -> None:
     answers = vector_for_total(STAGE_TOTALS[stage_id])
     expected = score(QUIZ, answers)
     assert expected.stage.id == stage_id
     page.goto(server.url + "quiz/")
     answer(page, answers)
-    expect(page.locator("[data-sg-progress]")).to_have_text(f"{len(answers)} of {len(answers)} answered")
+    expect(page.locator("[data-sg-progress]")).to_have_text(
+        f"{len(answers)} of {len(answers)} answered"
+    )
     submit(page)
     expect_result(page, expected, QUIZ)
 
@@ -53,7 +65,9 @@ def test_answers_given_before_the_script_runs_are_kept(page: Page, server: SiteS
     page.goto(server.url + "quiz/")
     early = vector_for_total(40)[:3]
     answer(page, early)
-    page.add_script_tag(url=server.url + built_file(server.root, "quiz.js") + "?late")  # the script arrives late
+    page.add_script_tag(
+        url=server.url + built_file(server.root, "quiz.js") + "?late"
+    )  # the script arrives late
     expect(page.locator("[data-sg-progress]")).to_have_text(f"3 of {len(QUIZ.statements)} answered")
     assert checked_answers(page)[:3] == early
     page.unroute("**/assets/stageguide/quiz.*.js*")
@@ -80,7 +94,9 @@ def test_share_link_with_function_and_name(page: Page, server: SiteServer) -> No
     answers = vector_for_total(45)
     code = encode(QUIZ, answers, "marketing", "Zoë M")
     page.goto(server.url + f"quiz/#a={code}")
-    expect(page.locator("[data-quiz-result]")).to_have_attribute("data-stage", "defined", timeout=60_000)
+    expect(page.locator("[data-quiz-result]")).to_have_attribute(
+        "data-stage", "defined", timeout=60_000
+    )
     expect(page.locator("input[name='sg-group'][value='marketing']")).to_be_checked()
     expect(page.locator("input[name='sg-name']")).to_have_value("Zoë M")
 
@@ -95,7 +111,9 @@ def test_share_link_with_function_and_name(page: Page, server: SiteServer) -> No
         ("#a=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "is not a share code"),
     ],
 )
-def test_bad_share_codes_show_a_message_and_keep_the_own_answers(page: Page, server: SiteServer, fragment: str, message: str) -> None:
+def test_bad_share_codes_show_a_message_and_keep_the_own_answers(
+    page: Page, server: SiteServer, fragment: str, message: str
+) -> None:
     page.goto(server.url + "quiz/")
     answer(page, [4] * 5, QUIZ)  # the visitor's own saved progress
     own = [4] * 5 + [None] * (len(QUIZ.statements) - 5)
@@ -127,7 +145,9 @@ def test_answers_are_restored_and_start_over_clears_them(page: Page, server: Sit
     assert checked_answers(page) == [None] * len(QUIZ.statements)
 
 
-def test_submitting_with_gaps_focuses_the_first_missing_statement(page: Page, server: SiteServer) -> None:
+def test_submitting_with_gaps_focuses_the_first_missing_statement(
+    page: Page, server: SiteServer
+) -> None:
     answers = vector_for_total(60)
     page.goto(server.url + "quiz/")
     wait_engine(page)
@@ -140,7 +160,9 @@ def test_submitting_with_gaps_focuses_the_first_missing_statement(page: Page, se
     expect(page.locator("[data-quiz-result]")).to_have_count(0)
 
 
-def test_instant_navigation_mounts_the_quiz_and_reuses_one_worker(page: Page, server: SiteServer) -> None:
+def test_instant_navigation_mounts_the_quiz_and_reuses_one_worker(
+    page: Page, server: SiteServer
+) -> None:
     workers: list[str] = []
     page.on("worker", lambda worker: workers.append(worker.url))
     page.goto(server.url)
@@ -157,7 +179,9 @@ def test_instant_navigation_mounts_the_quiz_and_reuses_one_worker(page: Page, se
     expect(submit(page)).to_have_attribute("data-stage", "integrated")
     ours = [url for url in workers if re.search(r"/stageguide/worker\.[0-9a-f]+\.mjs$", url)]
     assert len(ours) == 1, ours
-    assert page.evaluate("window.__sameDocument") is True, "every step should have been an instant navigation"
+    assert page.evaluate("window.__sameDocument") is True, (
+        "every step should have been an instant navigation"
+    )
     assert page.evaluate("typeof document$") == "object", "instant navigation should be on"
 
 
@@ -170,8 +194,12 @@ def test_works_under_a_subpath_with_instant_navigation(page: Page, tmp_path: Pat
         answers = vector_for_total(50)
         answer(page, answers)
         expect(submit(page)).to_have_attribute("data-total", "50")
-        assert page.evaluate("window.__sameDocument") is True, "the quiz link should be followed by instant navigation"
-        assert all(path.removeprefix("HEAD ").startswith("/stageguide/") for path in sub.log), sub.log
+        assert page.evaluate("window.__sameDocument") is True, (
+            "the quiz link should be followed by instant navigation"
+        )
+        assert all(path.removeprefix("HEAD ").startswith("/stageguide/") for path in sub.log), (
+            sub.log
+        )
     finally:
         sub.stop()
 
@@ -184,19 +212,25 @@ def test_phone_viewport(page: Page, server: SiteServer, width: int) -> None:
     answer(page, answers)
     result = submit(page)
     expect(result).to_have_attribute("data-total", "66")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, f"page scrolls sideways by {overflow}px at {width}px"
     box = page.locator("label.sg-option").first.bounding_box()
     assert box is not None and box["height"] >= 44, box
 
 
-def test_no_request_leaves_the_origin_and_nothing_is_stored_but_answers(page: Page, server: SiteServer) -> None:
+def test_no_request_leaves_the_origin_and_nothing_is_stored_but_answers(
+    page: Page, server: SiteServer
+) -> None:
     page.goto(server.url + "quiz/")
     answer(page, vector_for_total(40))
     submit(page)
     assert page.context.cookies() == []
     ours = page.evaluate("Object.keys(localStorage).filter((key) => !key.startsWith('/.__'))")
-    assert ours == [f"stageguide:{QUIZ.id}"], "only the answers are stored (Material keeps its palette under '/.__')"
+    assert ours == [f"stageguide:{QUIZ.id}"], (
+        "only the answers are stored (Material keeps its palette under '/.__')"
+    )
 
 
 def test_result_prints_without_navigation_or_controls(page: Page, server: SiteServer) -> None:
@@ -204,7 +238,13 @@ def test_result_prints_without_navigation_or_controls(page: Page, server: SiteSe
     page.goto(server.url + "quiz/#a=" + encode(QUIZ, answers))
     expect(page.locator("[data-quiz-result]")).to_be_visible(timeout=60_000)
     page.emulate_media(media="print")
-    for hidden in (".md-header", ".md-sidebar--primary", ".sg-actions", ".sg-share__buttons", "[data-sg-key]"):
+    for hidden in (
+        ".md-header",
+        ".md-sidebar--primary",
+        ".sg-actions",
+        ".sg-share__buttons",
+        "[data-sg-key]",
+    ):
         expect(page.locator(hidden).first).to_be_hidden()
     expect(page.locator("[data-quiz-result]")).to_be_visible()
     expect(page.locator(f"#sg-q-{QUIZ.statements[0].id} input:checked")).to_have_count(1)

@@ -9,7 +9,17 @@ from playwright.sync_api import Page, expect
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode, score
 
-from .quizpage import QUIZ, UNSURE, answer, checked_answers, expect_result, quiz_root, submit, vector_for_total, wait_engine
+from .quizpage import (
+    QUIZ,
+    UNSURE,
+    answer,
+    checked_answers,
+    expect_result,
+    quiz_root,
+    submit,
+    vector_for_total,
+    wait_engine,
+)
 
 # Written around this repository's sample (its stages, groups and figures): skipped in a site
 # that has replaced it (tests/sitecontent.py); test_example_site.py drives any other model.
@@ -23,7 +33,9 @@ def _form_text(page: Page) -> str:
     return page.locator("[data-sg-form]").inner_text()
 
 
-def test_no_why_while_answering_and_the_low_answers_explain_after(page: Page, server: SiteServer) -> None:
+def test_no_why_while_answering_and_the_low_answers_explain_after(
+    page: Page, server: SiteServer
+) -> None:
     answers = vector_for_total(47)
     expected = score(QUIZ, answers)
     assert expected.low, "the vector must have answers at or below the middle"
@@ -45,11 +57,19 @@ def test_no_why_while_answering_and_the_low_answers_explain_after(page: Page, se
         expect(row).to_contain_text(f"You answered {item.value} ({item.label}).")
         expect(row).to_contain_text(item.statement.why or "")
     link = result.get_by_role("link", name=f"How organisations move on from {expected.stage.title}")
-    assert (link.get_attribute("href") or "").rstrip("/").endswith(expected.stage.page.removesuffix(".md"))
-    assert not [why for why in whys if why in _form_text(page)], "the why lines must stay out of the form"
+    assert (
+        (link.get_attribute("href") or "")
+        .rstrip("/")
+        .endswith(expected.stage.page.removesuffix(".md"))
+    )
+    assert not [why for why in whys if why in _form_text(page)], (
+        "the why lines must stay out of the form"
+    )
 
 
-def test_cant_judge_gives_an_estimate_that_travels_in_the_link(page: Page, server: SiteServer) -> None:
+def test_cant_judge_gives_an_estimate_that_travels_in_the_link(
+    page: Page, server: SiteServer
+) -> None:
     allowed = QUIZ.unsure.allowed(len(QUIZ.statements)) if QUIZ.unsure else 0
     assert allowed == 5
     values: list[int | None] = list(vector_for_total(66))
@@ -59,18 +79,24 @@ def test_cant_judge_gives_an_estimate_that_travels_in_the_link(page: Page, serve
     assert expected.estimated and expected.stage is not None
     page.goto(server.url + "quiz/")
     answer(page, [UNSURE if v is None else v for v in values])
-    expect(page.locator("[data-sg-progress]")).to_have_text(f"{len(values)} of {len(values)} answered")
+    expect(page.locator("[data-sg-progress]")).to_have_text(
+        f"{len(values)} of {len(values)} answered"
+    )
     result = submit(page)
     expect(result).to_have_attribute("data-total", str(expected.total))
     expect(result).to_have_attribute("data-stage", expected.stage.id)
-    expect(result.locator("[data-sg-estimate]")).to_contain_text("5 of 20 statements were not judged")
+    expect(result.locator("[data-sg-estimate]")).to_contain_text(
+        "5 of 20 statements were not judged"
+    )
     code = encode(QUIZ, values)
     assert "_" in code and page.url.endswith("#a=" + code)
 
     # Saved in this browser: a reload restores the unjudged answers as unjudged.
     page.goto(server.url + "quiz/")
     for index in (2, 7, 9, 14, 18):
-        expect(page.locator(f"input[name='{QUIZ.statements[index].id}'][value='unsure']")).to_be_checked()
+        expect(
+            page.locator(f"input[name='{QUIZ.statements[index].id}'][value='unsure']")
+        ).to_be_checked()
 
     # The share link in a fresh page shows the same estimate.
     other = page.context.new_page()
@@ -106,10 +132,16 @@ def test_phone_answering_bar_is_one_short_row(page: Page, server: SiteServer) ->
     box = bar.bounding_box()
     assert box is not None
     assert box["height"] <= BAR_MAX_PX, f"the sticky bar is {box['height']:.0f} px tall on a phone"
-    assert box["y"] + box["height"] <= PHONE["height"] + 1, "the bar is not stuck to the bottom of the screen"
-    tops = [child.bounding_box()["y"] for child in bar.locator(":scope > *").all() if child.is_visible()]  # type: ignore[index]
+    assert box["y"] + box["height"] <= PHONE["height"] + 1, (
+        "the bar is not stuck to the bottom of the screen"
+    )
+    tops = [
+        child.bounding_box()["y"] for child in bar.locator(":scope > *").all() if child.is_visible()
+    ]  # type: ignore[index]
     assert len(tops) == 3 and max(tops) - min(tops) < 12, f"the bar wraps: rows start at {tops}"
-    expect(page.locator("[data-sg-progress]")).to_have_text(f"12 of {len(QUIZ.statements)} answered")
+    expect(page.locator("[data-sg-progress]")).to_have_text(
+        f"12 of {len(QUIZ.statements)} answered"
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 

@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from sitecontent import sample_in_use
 
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode
-
-from sitecontent import sample_in_use
 
 from .quizpage import QUIZ, answer, checked_answers, vector_for_total, wait_engine
 
@@ -40,7 +39,9 @@ def _own_answers_saved(page: Page, server: SiteServer) -> Any:
     page.goto(server.url + "quiz/")
     wait_engine(page)
     answer(page, OWN)
-    expect(page.locator("[data-sg-progress]")).to_have_text(f"10 of {len(QUIZ.statements)} answered")
+    expect(page.locator("[data-sg-progress]")).to_have_text(
+        f"10 of {len(QUIZ.statements)} answered"
+    )
     saved = _saved(page)
     assert [saved["answers"].get(s.id) for s in QUIZ.statements[:10]] == OWN
     return saved
@@ -53,10 +54,14 @@ def _open_link(page: Page, server: SiteServer, code: str = COLLEAGUE_CODE) -> No
 
 def _click_answer(page: Page, index: int, value: int) -> None:
     statement = QUIZ.statements[index]
-    page.locator(f"#sg-q-{statement.id} label.sg-option").filter(has=page.locator(f"input[value='{value}']")).click()
+    page.locator(f"#sg-q-{statement.id} label.sg-option").filter(
+        has=page.locator(f"input[value='{value}']")
+    ).click()
 
 
-def test_a_valid_link_is_viewed_apart_and_a_click_changes_nothing(page: Page, server: SiteServer) -> None:
+def test_a_valid_link_is_viewed_apart_and_a_click_changes_nothing(
+    page: Page, server: SiteServer
+) -> None:
     saved = _own_answers_saved(page, server)
     _open_link(page, server)
     expect(page.locator("[data-quiz-result]")).to_have_attribute("data-total", "66", timeout=60_000)
@@ -73,7 +78,9 @@ def test_a_valid_link_is_viewed_apart_and_a_click_changes_nothing(page: Page, se
     expect(banner.locator(".sg-shared__hint")).to_contain_text("Start from these answers")
     assert checked_answers(page) == COLLEAGUE, "the click was refused"
     page.locator(f"input[name='{QUIZ.statements[1].id}']:checked").focus()
-    page.keyboard.press("ArrowRight")  # arrow keys move a radio selection without a click on a label
+    page.keyboard.press(
+        "ArrowRight"
+    )  # arrow keys move a radio selection without a click on a label
     page.locator("input[name='sg-name']").press_sequentially("Me")
     assert checked_answers(page) == COLLEAGUE
     expect(page.locator("input[name='sg-name']")).to_have_value("Kim")
@@ -84,7 +91,9 @@ def test_a_valid_link_is_viewed_apart_and_a_click_changes_nothing(page: Page, se
     assert checked_answers(page)[:10] == OWN and checked_answers(page)[10:] == [None] * 10
 
 
-def test_a_link_for_another_version_keeps_the_own_answers_and_a_click_adds_to_them(page: Page, server: SiteServer) -> None:
+def test_a_link_for_another_version_keeps_the_own_answers_and_a_click_adds_to_them(
+    page: Page, server: SiteServer
+) -> None:
     saved = _own_answers_saved(page, server)
     _open_link(page, server, f"{QUIZ.id}.{QUIZ.version + 1}." + "4" * len(QUIZ.statements))
     notice = page.locator("[data-sg-notice]")
@@ -97,9 +106,13 @@ def test_a_link_for_another_version_keeps_the_own_answers_and_a_click_adds_to_th
     assert _saved(page) == saved
 
     _click_answer(page, 10, 3)
-    expect(page.locator("[data-sg-progress]")).to_have_text(f"11 of {len(QUIZ.statements)} answered")
+    expect(page.locator("[data-sg-progress]")).to_have_text(
+        f"11 of {len(QUIZ.statements)} answered"
+    )
     now = _saved(page)["answers"]
-    assert [now.get(s.id) for s in QUIZ.statements[:11]] == [*OWN, 3], "the click adds to the own answers, nothing is lost"
+    assert [now.get(s.id) for s in QUIZ.statements[:11]] == [*OWN, 3], (
+        "the click adds to the own answers, nothing is lost"
+    )
 
 
 def test_back_to_my_answers(page: Page, server: SiteServer) -> None:
@@ -134,10 +147,14 @@ def test_start_from_these_answers_then_reload(page: Page, server: SiteServer) ->
     expect(page.locator("[data-sg-shared]")).to_be_hidden()
     changed = 1 if COLLEAGUE[0] != 1 else 2
     _click_answer(page, 0, changed)
-    assert _saved(page)["answers"][QUIZ.statements[0].id] == changed, "the adopted answers are the visitor's to change"
+    assert _saved(page)["answers"][QUIZ.statements[0].id] == changed, (
+        "the adopted answers are the visitor's to change"
+    )
 
 
-def test_instant_navigation_away_and_back_keeps_the_own_answers(page: Page, server: SiteServer) -> None:
+def test_instant_navigation_away_and_back_keeps_the_own_answers(
+    page: Page, server: SiteServer
+) -> None:
     saved = _own_answers_saved(page, server)
     _open_link(page, server)
     expect(page.locator("[data-quiz-result]")).to_be_visible(timeout=60_000)
@@ -154,5 +171,7 @@ def test_instant_navigation_away_and_back_keeps_the_own_answers(page: Page, serv
     expect(page.locator("[data-sg-shared]")).to_be_visible(timeout=10_000)
     expect(page.locator("[data-quiz-result]")).to_have_attribute("data-total", "66")
     assert checked_answers(page) == COLLEAGUE
-    assert page.evaluate("window.__sameDocument") is True, "every step should have been an instant navigation"
+    assert page.evaluate("window.__sameDocument") is True, (
+        "every step should have been an instant navigation"
+    )
     assert _saved(page) == saved

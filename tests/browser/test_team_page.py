@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from exports import CSV_EXPORTS, microsoft_forms_xlsx
 from playwright.sync_api import Locator, Page, expect
 
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode
 from stageguide.core.csvimport import read_file, read_roster
 from stageguide.core.team import team_report
-
-from exports import CSV_EXPORTS, microsoft_forms_xlsx
 
 from .quizpage import ENGINE_MS, QUIZ, vector_for_total
 
@@ -44,7 +43,10 @@ def six_links(server: SiteServer) -> str:
         (vector_for_total(83), "marketing", "Mo"),
         ([5 - (i % 3) for i in range(len(QUIZ.statements))], "marketing", None),
     ]
-    return "\n".join(f"{server.url}quiz/#a={encode(QUIZ, answers, group, name)}" for answers, group, name in people)
+    return "\n".join(
+        f"{server.url}quiz/#a={encode(QUIZ, answers, group, name)}"
+        for answers, group, name in people
+    )
 
 
 def make_report(page: Page, text: str) -> Locator:
@@ -60,24 +62,32 @@ def expect_report(report: Locator, expected: dict[str, Any]) -> None:
     expect(report).to_have_attribute("data-count", str(expected["count"]))
     rows = report.locator("[data-team-respondents] tbody tr")
     expect(rows).to_have_count(expected["count"])
-    for row, person in zip(rows.all(), expected["respondents"]):
+    for row, person in zip(rows.all(), expected["respondents"], strict=False):
         expect(row.locator("th")).to_have_text(person["label"])
         expect(row.locator("[data-total]")).to_have_text(str(person["total"]))
         expect(row.locator("[data-stage]")).to_have_attribute("data-stage", person["stage"]["id"])
     for dim in expected["dimensions"]:
         row = report.locator(f"[data-team-dimensions] tr[data-dimension='{dim['id']}']")
         for group in dim["groups"]:
-            expect(row.locator(f"td[data-group='{group['id'] or ''}']")).to_have_text(f"{group['mean']:.2f}")
+            expect(row.locator(f"td[data-group='{group['id'] or ''}']")).to_have_text(
+                f"{group['mean']:.2f}"
+            )
         expect(row.locator("[data-team-mean]")).to_have_text(f"{dim['mean']:.2f}")
         if dim["gap"] and dim["gap"]["points"]:
-            expect(row.locator("[data-gap]")).to_have_text(f"{dim['gap']['points']:.2f} ({dim['gap']['high']['title']} higher)")
+            expect(row.locator("[data-gap]")).to_have_text(
+                f"{dim['gap']['points']:.2f} ({dim['gap']['high']['title']} higher)"
+            )
         elif dim["gap"]:
             expect(row.locator("[data-gap]")).to_have_text("0.00")
     expect(report.locator("[data-team-headline]")).to_have_text(expected["findings"][0]["text"])
-    expect(report.locator("[data-team-findings] li")).to_have_text([f["text"] for f in expected["findings"][1:]])
+    expect(report.locator("[data-team-findings] li")).to_have_text(
+        [f["text"] for f in expected["findings"][1:]]
+    )
     total = expected["total"]
     expect(report.locator("[data-team-total]")).to_contain_text(f"Mean total {total['mean']:.2f}")
-    expect(report.locator("[data-team-total]")).to_contain_text(f"spread (standard deviation) {total['spread']:.2f}")
+    expect(report.locator("[data-team-total]")).to_contain_text(
+        f"spread (standard deviation) {total['spread']:.2f}"
+    )
 
 
 def test_six_links_show_the_cpython_means_and_largest_gap(page: Page, server: SiteServer) -> None:
@@ -91,7 +101,9 @@ def test_six_links_show_the_cpython_means_and_largest_gap(page: Page, server: Si
     assert largest["gap"]["low"]["id"] == "sales"
     finding = report.locator("[data-team-findings] li").first
     expect(finding).to_have_attribute("data-kind", "dimension-gap")
-    expect(finding).to_contain_text(f"Sales rates {largest['title']} {largest['gap']['points']:.1f} points lower than Marketing does")
+    expect(finding).to_contain_text(
+        f"Sales rates {largest['title']} {largest['gap']['points']:.1f} points lower than Marketing does"
+    )
     for kind in ("between", "within"):
         ids = [s["id"] for s in expected["disagreements"][kind]]
         rows = report.locator(f"[data-team-{kind}] tbody tr")
@@ -103,7 +115,9 @@ def test_six_links_show_the_cpython_means_and_largest_gap(page: Page, server: Si
         expect(row.locator(".sg-chart__dot[data-group='sales']")).to_have_count(3)
         expect(row.locator(".sg-chart__dot[data-group='marketing']")).to_have_count(3)
         expect(row.locator(".sg-chart__mean")).to_have_count(2)
-    expect(report.locator("[data-team-respondents] th").filter(has_text=HOSTILE_NAME)).to_have_count(1)
+    expect(
+        report.locator("[data-team-respondents] th").filter(has_text=HOSTILE_NAME)
+    ).to_have_count(1)
     expect(page.locator(".sg-team img")).to_have_count(0)
     assert "#t=" + ",".join(expected["codes"]) in page.url
     expect(report.locator("[data-team-skipped]")).to_have_count(0)
@@ -120,7 +134,13 @@ def label_csv() -> str:
     header = ["Timestamp", "Email", "Name", "Function", *(s.text.upper() for s in QUIZ.statements)]
     people = [("Ann", "Sales", 38), ("Bo", "sales", 47), ("Cy", "MARKETING", 77), ("Di", "", 64)]
     rows = [header] + [
-        [f"2024-05-0{n}", f"p{n}@example.invalid", name, group, *(f" {labels[v].lower()} " for v in vector_for_total(total))]
+        [
+            f"2024-05-0{n}",
+            f"p{n}@example.invalid",
+            name,
+            group,
+            *(f" {labels[v].lower()} " for v in vector_for_total(total)),
+        ]
         for n, (name, group, total) in enumerate(people, start=1)
     ]
     return _csv_text(rows)
@@ -130,7 +150,11 @@ def label_csv() -> str:
 def test_csv_with_label_answers(page: Page, server: SiteServer, tmp_path: Path, how: str) -> None:
     text = label_csv()
     expected = team_report(QUIZ, read_roster(QUIZ, text))
-    assert expected["count"] == 4 and [g["id"] for g in expected["groups"]] == ["sales", "marketing", None]
+    assert expected["count"] == 4 and [g["id"] for g in expected["groups"]] == [
+        "sales",
+        "marketing",
+        None,
+    ]
     page.goto(server.url + "team/")
     if how == "choose":
         path = tmp_path / "survey export.csv"
@@ -148,12 +172,16 @@ def test_csv_with_label_answers(page: Page, server: SiteServer, tmp_path: Path, 
     report = page.locator("[data-team-report]")
     expect(report).to_be_visible(timeout=ENGINE_MS)
     expect_report(report, expected)
-    expect(report.locator("[data-team-ignored]")).to_have_text("Ignored columns: column A ('Timestamp'), column B ('Email').")
+    expect(report.locator("[data-team-ignored]")).to_have_text(
+        "Ignored columns: column A ('Timestamp'), column B ('Email')."
+    )
     expect(page.locator("[data-sg-status]")).to_contain_text("survey export.csv")
     expect(page.locator("[data-sg-team-text]")).to_have_value("")
 
 
-def test_csv_with_a_bad_row_reports_the_good_rows(page: Page, server: SiteServer, tmp_path: Path) -> None:
+def test_csv_with_a_bad_row_reports_the_good_rows(
+    page: Page, server: SiteServer, tmp_path: Path
+) -> None:
     ids = [s.id for s in QUIZ.statements]
     rows = [["name", "team", *ids]]
     rows.append(["Ann", "sales", *map(str, vector_for_total(40))])
@@ -173,7 +201,9 @@ def test_csv_with_a_bad_row_reports_the_good_rows(page: Page, server: SiteServer
     skipped = report.locator("[data-team-skipped] li")
     expect(skipped).to_have_count(1)
     expect(skipped).to_have_attribute("data-where", "row 3")
-    expect(skipped).to_contain_text(f"row 3: column I ('{ids[6]}'): '7' is not an answer on the scale; expected a number from 1 to 5")
+    expect(skipped).to_contain_text(
+        f"row 3: column I ('{ids[6]}'): '7' is not an answer on the scale; expected a number from 1 to 5"
+    )
 
 
 def test_team_link_round_trip(page: Page, server: SiteServer) -> None:
@@ -196,7 +226,14 @@ def test_pasted_text_with_a_bad_line_and_no_report_at_all(page: Page, server: Si
     page.goto(server.url + "team/")
     good = encode(QUIZ, vector_for_total(50), "sales")
     report = make_report(page, f"{good}\n<script>alert(1)</script>\n")
-    expect(report.locator("[data-team-skipped] li")).to_have_text(["line 2: this is not a share code from this site; it should look like " + QUIZ.id + f".{QUIZ.version}." + "5" * 20])
+    expect(report.locator("[data-team-skipped] li")).to_have_text(
+        [
+            "line 2: this is not a share code from this site; it should look like "
+            + QUIZ.id
+            + f".{QUIZ.version}."
+            + "5" * 20
+        ]
+    )
     page.locator("[data-sg-team-text]").fill("nothing useful")
     page.locator("[data-sg-team-submit]").click()
     message = page.locator("[data-sg-message]")
@@ -211,11 +248,17 @@ def test_a_file_over_2_mb_is_refused_before_reading(page: Page, server: SiteServ
     page.locator("[data-sg-team-file]").set_input_files(
         {"name": "huge.csv", "mimeType": "text/csv", "buffer": b"x" * (2 * 1024 * 1024 + 1)}
     )
-    expect(page.locator("[data-sg-message]")).to_have_text("No team report: “huge.csv” is 2 MB and 1 byte; the limit is 2 MB.")
+    expect(page.locator("[data-sg-message]")).to_have_text(
+        "No team report: “huge.csv” is 2 MB and 1 byte; the limit is 2 MB."
+    )
 
 
-def test_engine_failure_shows_a_notice_and_keeps_the_pasted_text(page: Page, server: SiteServer) -> None:
-    page.add_init_script("window.Worker = class { constructor() { throw new TypeError('no workers here'); } };")
+def test_engine_failure_shows_a_notice_and_keeps_the_pasted_text(
+    page: Page, server: SiteServer
+) -> None:
+    page.add_init_script(
+        "window.Worker = class { constructor() { throw new TypeError('no workers here'); } };"
+    )
     page.goto(server.url + "team/")
     expect(team_root(page)).to_have_attribute("data-engine", "failed", timeout=ENGINE_MS)
     expect(page.locator("[data-sg-status]")).to_contain_text("The report engine could not start")
@@ -238,7 +281,9 @@ def _drop(page: Page, name: str, data: bytes, mime: str) -> None:
     )
 
 
-def test_an_xlsx_dropped_loads_the_spreadsheet_reader_then_reports(page: Page, server: SiteServer) -> None:
+def test_an_xlsx_dropped_loads_the_spreadsheet_reader_then_reports(
+    page: Page, server: SiteServer
+) -> None:
     from stageguide import spreadsheet
 
     spreadsheet.install()
@@ -248,14 +293,25 @@ def test_an_xlsx_dropped_loads_the_spreadsheet_reader_then_reports(page: Page, s
     page.on("request", lambda request: fetched.append(request.url))
     page.goto(server.url + "team/")
     expect(team_root(page)).to_have_attribute("data-engine", "ready", timeout=ENGINE_MS)
-    assert not [url for url in fetched if "spreadsheet-" in url], "the spreadsheet reader must not load before a spreadsheet is dropped"
-    _drop(page, export.name, export.data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert not [url for url in fetched if "spreadsheet-" in url], (
+        "the spreadsheet reader must not load before a spreadsheet is dropped"
+    )
+    _drop(
+        page,
+        export.name,
+        export.data,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     report = page.locator("[data-team-report]")
     expect(report).to_be_visible(timeout=ENGINE_MS)
     expect_report(report, expected)
     expect(report).to_have_attribute("data-count", "5")
-    expect(report.locator("[data-team-respondents] tbody tr th")).to_have_text(["Ana Silva", "Ben Okafor", "Chloé Martin", "Dev Patel", "Respondent 5"])
-    expect(report.locator("[data-team-notes]")).to_contain_text("The function is read from column F ('Which function do you work in?')")
+    expect(report.locator("[data-team-respondents] tbody tr th")).to_have_text(
+        ["Ana Silva", "Ben Okafor", "Chloé Martin", "Dev Patel", "Respondent 5"]
+    )
+    expect(report.locator("[data-team-notes]")).to_contain_text(
+        "The function is read from column F ('Which function do you work in?')"
+    )
     assert len([url for url in fetched if "spreadsheet-" in url]) == 1
     # A second workbook reuses the loaded reader.
     _drop(page, "again.xlsx", export.data, "")
@@ -263,35 +319,63 @@ def test_an_xlsx_dropped_loads_the_spreadsheet_reader_then_reports(page: Page, s
     assert len([url for url in fetched if "spreadsheet-" in url]) == 1
 
 
-def test_a_surveymonkey_export_and_a_windows_1252_file(page: Page, server: SiteServer, tmp_path: Path) -> None:
+def test_a_surveymonkey_export_and_a_windows_1252_file(
+    page: Page, server: SiteServer, tmp_path: Path
+) -> None:
     monkey = [b for b in CSV_EXPORTS if b.__name__ == "surveymonkey"][0](QUIZ)
     page.goto(server.url + "team/")
-    page.locator("[data-sg-team-file]").set_input_files({"name": monkey.name, "mimeType": "text/csv", "buffer": monkey.data})
+    page.locator("[data-sg-team-file]").set_input_files(
+        {"name": monkey.name, "mimeType": "text/csv", "buffer": monkey.data}
+    )
     report = page.locator("[data-team-report]")
     expect(report).to_be_visible(timeout=ENGINE_MS)
     expect_report(report, team_report(QUIZ, read_file(QUIZ, monkey.data, monkey.name)))
-    expect(report.locator("[data-team-header-rows] li")).to_have_text(["row 2: a label repeated under each question ('Response'), not answers"])
+    expect(report.locator("[data-team-header-rows] li")).to_have_text(
+        ["row 2: a label repeated under each question ('Response'), not answers"]
+    )
     expect(report.locator("[data-team-skipped]")).to_have_count(0)
     ids = ",".join(s.id for s in QUIZ.statements)
     answers = ",".join(map(str, vector_for_total(60)))
-    latin = f"Name;Function;{ids.replace(',', ';')}\nMüller;Sales;{answers.replace(',', ';')}\nJosé;Marketing;{answers.replace(',', ';')}\n".encode("cp1252")
-    page.locator("[data-sg-team-file]").set_input_files({"name": "excel.csv", "mimeType": "text/csv", "buffer": latin})
+    latin = f"Name;Function;{ids.replace(',', ';')}\nMüller;Sales;{answers.replace(',', ';')}\nJosé;Marketing;{answers.replace(',', ';')}\n".encode(
+        "cp1252"
+    )
+    page.locator("[data-sg-team-file]").set_input_files(
+        {"name": "excel.csv", "mimeType": "text/csv", "buffer": latin}
+    )
     expect(page.locator("[data-sg-status]")).to_contain_text("excel.csv", timeout=ENGINE_MS)
     expect(report.locator("[data-team-respondents] tbody tr th")).to_have_text(["Müller", "José"])
     expect(report.locator("[data-team-notes]")).to_contain_text("it was read as Windows-1252")
 
+
 def test_the_headline_comes_first_with_each_functions_stage(page: Page, server: SiteServer) -> None:
     """Hand-checked: Sales at 40 and 60 (mean 50, Defined), Marketing at 80 and 100 (mean 90, Integrated)."""
-    people = [(vector_for_total(40), "sales"), (vector_for_total(60), "sales"), (vector_for_total(80), "marketing"), (vector_for_total(100), "marketing")]
+    people = [
+        (vector_for_total(40), "sales"),
+        (vector_for_total(60), "sales"),
+        (vector_for_total(80), "marketing"),
+        (vector_for_total(100), "marketing"),
+    ]
     text = "\n".join(encode(QUIZ, answers, group) for answers, group in people)
     page.goto(server.url + "team/")
     report = make_report(page, text)
     headline = report.locator("[data-team-headline]")
-    expect(headline).to_have_text("Sales places the relationship at Defined (mean 50); Marketing at Integrated (mean 90).")
+    expect(headline).to_have_text(
+        "Sales places the relationship at Defined (mean 50); Marketing at Integrated (mean 90)."
+    )
     first = report.locator("h3").first
     expect(first).to_have_text("Headline")
     rows = report.locator("[data-team-headline-table] tbody tr")
     expect(rows.nth(0)).to_have_attribute("data-stage", "defined")
     expect(rows.nth(1)).to_have_attribute("data-stage", "integrated")
-    assert [c.inner_text() for c in rows.nth(0).locator("[data-stage-count]").all()] == ["0", "1", "1", "0"]
-    assert [c.inner_text() for c in rows.nth(1).locator("[data-stage-count]").all()] == ["0", "0", "0", "2"]
+    assert [c.inner_text() for c in rows.nth(0).locator("[data-stage-count]").all()] == [
+        "0",
+        "1",
+        "1",
+        "0",
+    ]
+    assert [c.inner_text() for c in rows.nth(1).locator("[data-stage-count]").all()] == [
+        "0",
+        "0",
+        "0",
+        "2",
+    ]

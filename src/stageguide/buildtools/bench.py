@@ -77,21 +77,49 @@ KB = 1000
 def run_bench(root: Path, args: list[str]) -> int:
     """Measure the site in headless Chromium and print the figures and the budget check."""
     parser = argparse.ArgumentParser(prog="python build.py bench", description=run_bench.__doc__)
-    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, metavar="N", help=f"cold runs of each page figure (default {DEFAULT_RUNS})")
-    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object instead of the table")
-    parser.add_argument("--network", default=",".join(PROFILES), metavar="P,Q",
-                        help=f"network profiles to emulate after the localhost runs: {', '.join(PROFILES)} or none (default: all)")
-    parser.add_argument("--hosts", default=",".join(HOSTS), metavar="H,I",
-                        help="under emulation, hosts that send wasm as it is (plain) and that gzip it (gzip); default both")
-    parser.add_argument("--engines", metavar="LIST", help="instead: cold and warm starts side by side in these engines, e.g. chromium,firefox,webkit")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=DEFAULT_RUNS,
+        metavar="N",
+        help=f"cold runs of each page figure (default {DEFAULT_RUNS})",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the figures as one JSON object instead of the table",
+    )
+    parser.add_argument(
+        "--network",
+        default=",".join(PROFILES),
+        metavar="P,Q",
+        help=f"network profiles to emulate after the localhost runs: {', '.join(PROFILES)} or none (default: all)",
+    )
+    parser.add_argument(
+        "--hosts",
+        default=",".join(HOSTS),
+        metavar="H,I",
+        help="under emulation, hosts that send wasm as it is (plain) and that gzip it (gzip); default both",
+    )
+    parser.add_argument(
+        "--engines",
+        metavar="LIST",
+        help="instead: cold and warm starts side by side in these engines, e.g. chromium,firefox,webkit",
+    )
     options = parser.parse_args(args)
     if options.runs < 1:
         parser.error("--runs must be 1 or more")
-    profiles = [] if options.network.strip() == "none" else [p.strip() for p in options.network.split(",") if p.strip()]
+    profiles = (
+        []
+        if options.network.strip() == "none"
+        else [p.strip() for p in options.network.split(",") if p.strip()]
+    )
     hosts = [h.strip() for h in options.hosts.split(",") if h.strip()]
     for name in profiles:
         if name not in PROFILES:
-            parser.error(f"--network: unknown profile {name!r}; choose from {', '.join(PROFILES)} or none")
+            parser.error(
+                f"--network: unknown profile {name!r}; choose from {', '.join(PROFILES)} or none"
+            )
     for name in hosts:
         if name not in HOSTS:
             parser.error(f"--hosts: unknown host {name!r}; choose from {', '.join(HOSTS)}")
@@ -102,23 +130,35 @@ def run_bench(root: Path, args: list[str]) -> int:
     if options.engines is not None:
         from .bench_engines import parse_engines, run_engine_bench
 
-        return run_engine_bench(root, parse_engines(options.engines), options.runs, options.json, say)
+        return run_engine_bench(
+            root, parse_engines(options.engines), options.runs, options.json, say
+        )
 
     report = measure(root, options.runs, say, profiles, hosts)
     print(json.dumps(report, indent=2) if options.json else format_report(report), flush=True)
     return 0
 
 
-def measure(root: Path, runs: int, say: Say, profiles: list[str] | None = None, hosts: list[str] | None = None) -> dict[str, Any]:
+def measure(
+    root: Path,
+    runs: int,
+    say: Say,
+    profiles: list[str] | None = None,
+    hosts: list[str] | None = None,
+) -> dict[str, Any]:
     """Build, serve and measure; the report as a JSON-ready dict."""
     chromium = Path(CHROMIUM)
     if not chromium.exists():
-        raise BuildError(f"Chromium not found at {chromium}; install it with `apt-get install -y chromium` (or set STAGEGUIDE_CHROMIUM)")
+        raise BuildError(
+            f"Chromium not found at {chromium}; install it with `apt-get install -y chromium` (or set STAGEGUIDE_CHROMIUM)"
+        )
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise BuildError("the Python package `playwright` is missing; run `python build.py setup`") from None
+        raise BuildError(
+            "the Python package `playwright` is missing; run `python build.py setup`"
+        ) from None
 
     with tempfile.TemporaryDirectory(prefix="stageguide-bench-") as temp_name:
         temp = Path(temp_name)
@@ -135,18 +175,39 @@ def measure(root: Path, runs: int, say: Say, profiles: list[str] | None = None, 
             say(f"site served at {server.url}; Chromium {chromium}, {runs} run{'s' * (runs != 1)}")
             with sync_playwright() as playwright:
                 try:
-                    browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
+                    browser = playwright.chromium.launch(
+                        executable_path=str(chromium), args=CHROMIUM_FLAGS
+                    )
                 except PlaywrightError as error:
-                    raise BuildError(f"Chromium at {chromium} did not start: {_first_line(error)}") from None
+                    raise BuildError(
+                        f"Chromium at {chromium} did not start: {_first_line(error)}"
+                    ) from None
                 try:
-                    session = Session(playwright, browser, chromium, server.url, baseline, _quiz_for_share(root), temp)
+                    session = Session(
+                        playwright,
+                        browser,
+                        chromium,
+                        server.url,
+                        baseline,
+                        _quiz_for_share(root),
+                        temp,
+                    )
                     samples = Samples()
                     for run in range(runs):
                         started = time.monotonic()
                         session.run_once(samples, first=run == 0)
                         say(f"run {run + 1} of {runs} done in {time.monotonic() - started:.0f} s")
-                    network = measure_network(browser, server, session.share_url, session.baseline_url, server.url + QUIZ_PAGE,
-                                              profiles or [], hosts or list(HOSTS), runs, say)
+                    network = measure_network(
+                        browser,
+                        server,
+                        session.share_url,
+                        session.baseline_url,
+                        server.url + QUIZ_PAGE,
+                        profiles or [],
+                        hosts or list(HOSTS),
+                        runs,
+                        say,
+                    )
                     chromium_version = browser.version
                 except PlaywrightError as error:
                     raise BuildError(f"the browser run failed: {_first_line(error)}") from None
@@ -196,11 +257,15 @@ def _measure_builds(root: Path, temp: Path, site: Path, site_url: str, say: Say)
     cold_root = temp / "cold-root"
     (cold_root / "node_modules").mkdir(parents=True)
     try:  # the same runtime; the config in cold_root/config gets an empty cache_dir of its own
-        (cold_root / "node_modules" / "pyodide").symlink_to(root / "node_modules" / "pyodide", target_is_directory=True)
+        (cold_root / "node_modules" / "pyodide").symlink_to(
+            root / "node_modules" / "pyodide", target_is_directory=True
+        )
         (cold_root / "package.json").symlink_to(root / "package.json")
     except OSError as error:
         raise BuildError(f"cannot set up the cold-build folder {cold_root}: {error}") from None
-    cold_config = _variant_config(root, cold_root / "config", root / "docs", cold_root / "node_modules")
+    cold_config = _variant_config(
+        root, cold_root / "config", root / "docs", cold_root / "node_modules"
+    )
     cold_s, _ = _mkdocs_build(cold_config, temp / "cold-site", None)
 
     say("rebuild after editing one page")
@@ -209,7 +274,10 @@ def _measure_builds(root: Path, temp: Path, site: Path, site_url: str, say: Say)
     config = _variant_config(root, temp / "rebuild-config", docs, root / "node_modules")
     _mkdocs_build(config, temp / "rebuild-site", None)
     page = docs / EDITED_PAGE
-    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence, added by the bench.\n", encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\nOne more sentence, added by the bench.\n",
+        encoding="utf-8",
+    )
     rebuild_s, _ = _mkdocs_build(config, temp / "rebuild-site", None)
     return BuildTimes(clean_s, engine_warm, cold_s, rebuild_s)
 
@@ -219,17 +287,38 @@ def _mkdocs_build(config: Path, dest: Path, site_url: str | None) -> tuple[float
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if site_url:
         env["SITE_URL"] = site_url
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(dest)]
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "-f",
+        str(config),
+        "-d",
+        str(dest),
+    ]
     started = time.perf_counter()
     try:
-        done = subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S)
+        done = subprocess.run(
+            command,
+            cwd=config.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT_S,
+        )
     except subprocess.TimeoutExpired:
-        raise BuildError(f"`mkdocs build -f {config}` did not finish within {BUILD_TIMEOUT_S} s") from None
+        raise BuildError(
+            f"`mkdocs build -f {config}` did not finish within {BUILD_TIMEOUT_S} s"
+        ) from None
     elapsed = time.perf_counter() - started
     log = done.stdout + done.stderr
     if done.returncode != 0:
         tail = "\n".join(log.strip().splitlines()[-20:])
-        raise BuildError(f"the site failed to build (`mkdocs build --strict -f {config}`, exit {done.returncode}):\n{tail}")
+        raise BuildError(
+            f"the site failed to build (`mkdocs build --strict -f {config}`, exit {done.returncode}):\n{tail}"
+        )
     return elapsed, log
 
 
@@ -244,13 +333,17 @@ def _variant_config(root: Path, folder: Path, docs: Path, node_modules: Path) ->
     for entry in plugins:
         if isinstance(entry, dict) and "stageguide" in entry:
             options = dict(entry["stageguide"] or {})
-            options["quiz"] = str((root / options.get("quiz", "quiz/sales-marketing.yml")).resolve())
+            options["quiz"] = str(
+                (root / options.get("quiz", "quiz/sales-marketing.yml")).resolve()
+            )
             options["node_modules"] = str(node_modules)
             entry = {"stageguide": options}
         restated.append(entry)
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "mkdocs.yml"
-    text = json.dumps({"INHERIT": str(root / "mkdocs.yml"), "docs_dir": str(docs), "plugins": restated})
+    text = json.dumps(
+        {"INHERIT": str(root / "mkdocs.yml"), "docs_dir": str(docs), "plugins": restated}
+    )
     config.write_text(text, encoding="utf-8")
     return config
 
@@ -261,7 +354,9 @@ def _add_baseline(site: Path) -> str:
     runtimes = sorted((site / RUNTIME_DIR).glob("*/pyodide.mjs"))  # pyodide/<content hash>/
     runtime = runtimes[0] if len(runtimes) == 1 else site / RUNTIME_DIR / "pyodide.mjs"
     if len(wheels) != 1 or not runtime.is_file():
-        raise BuildError(f"the built site has no single engine wheel under {ENGINE_DIR} or no {runtime.name} under {RUNTIME_DIR}: {[w.name for w in wheels]}")
+        raise BuildError(
+            f"the built site has no single engine wheel under {ENGINE_DIR} or no {runtime.name} under {RUNTIME_DIR}: {[w.name for w in wheels]}"
+        )
     target = site / BASELINE_DIR
     target.mkdir()
     for name in BASELINE_FILES:
@@ -277,7 +372,14 @@ def _quiz_for_share(root: Path) -> Any:
 
     with (root / "mkdocs.yml").open(encoding="utf-8") as handle:
         plugins = yaml_load(handle).get("plugins") or []
-    options = next((entry["stageguide"] or {} for entry in plugins if isinstance(entry, dict) and "stageguide" in entry), {})
+    options = next(
+        (
+            entry["stageguide"] or {}
+            for entry in plugins
+            if isinstance(entry, dict) and "stageguide" in entry
+        ),
+        {},
+    )
     return read_quiz(root / options.get("quiz", "quiz/sales-marketing.yml"))
 
 
@@ -316,7 +418,12 @@ class Traffic:
 
     def bytes(self, page: Page, start: int = 0, until_epoch_ms: float | None = None) -> int:
         """Bytes over the network for requests from index start on (started by until_epoch_ms, if given)."""
-        chosen = [r for r in self.requests[start:] if r.url.startswith("http") and (until_epoch_ms is None or _started(r) <= until_epoch_ms)]
+        chosen = [
+            r
+            for r in self.requests[start:]
+            if r.url.startswith("http")
+            and (until_epoch_ms is None or _started(r) <= until_epoch_ms)
+        ]
         deadline = time.monotonic() + FINISH_WAIT_S
         while any(id(r) not in self.done for r in chosen) and time.monotonic() < deadline:
             page.wait_for_timeout(50)  # lets Playwright deliver the remaining events
@@ -325,7 +432,11 @@ class Traffic:
     def files(self, base: str, until_epoch_ms: float) -> list[dict[str, Any]]:
         """Bytes per finished request started by until_epoch_ms, largest first."""
         rows = [
-            {"path": _relative(r.url, base), "bytes": _transferred(r), "service_worker": r.service_worker is not None}
+            {
+                "path": _relative(r.url, base),
+                "bytes": _transferred(r),
+                "service_worker": r.service_worker is not None,
+            }
             for r in self.requests
             if r.url.startswith("http") and id(r) in self.done and _started(r) <= until_epoch_ms
         ]
@@ -336,7 +447,7 @@ class Traffic:
 
 
 def _relative(url: str, base: str) -> str:
-    return url[len(base):] if url.startswith(base) else url
+    return url[len(base) :] if url.startswith(base) else url
 
 
 def _started(request: Request) -> float:
@@ -356,7 +467,9 @@ def _transferred(request: Request) -> int:
     if response is None or response.from_service_worker:
         return 0
     sizes = request.sizes()
-    if request.method == "HEAD":  # no body travels; Playwright reports the Content-Length it announced
+    if (
+        request.method == "HEAD"
+    ):  # no body travels; Playwright reports the Content-Length it announced
         return max(0, int(sizes["responseHeadersSize"]))
     return max(0, int(sizes["responseHeadersSize"]) + int(sizes["responseBodySize"]))
 
@@ -370,7 +483,16 @@ class Session:
     installing after a cold visit would fetch it again, which a real profile does not.
     """
 
-    def __init__(self, playwright: Playwright, browser: Browser, chromium: Path, base: str, baseline_query: str, quiz: Any, temp: Path) -> None:
+    def __init__(
+        self,
+        playwright: Playwright,
+        browser: Browser,
+        chromium: Path,
+        base: str,
+        baseline_query: str,
+        quiz: Any,
+        temp: Path,
+    ) -> None:
         from ..core import encode
 
         self.playwright = playwright
@@ -401,9 +523,13 @@ class Session:
         """A browser of its own on a new, empty on-disk profile (closing it ends that browser)."""
         folder = Path(tempfile.mkdtemp(prefix="profile-", dir=self.temp))
         try:
-            context = self.playwright.chromium.launch_persistent_context(str(folder), executable_path=str(self.chromium), args=CHROMIUM_FLAGS)
+            context = self.playwright.chromium.launch_persistent_context(
+                str(folder), executable_path=str(self.chromium), args=CHROMIUM_FLAGS
+            )
         except Exception as error:  # playwright's Error; imported lazily, like playwright itself
-            raise BuildError(f"Chromium at {self.chromium} did not start with a profile in {folder}: {_first_line(error)}") from None
+            raise BuildError(
+                f"Chromium at {self.chromium} did not start with a profile in {folder}: {_first_line(error)}"
+            ) from None
         return self._instrument(context)
 
     def _instrument(self, context: BrowserContext) -> BrowserContext:
@@ -431,8 +557,16 @@ class Session:
             samples.add(f"bytes_{name}", traffic.bytes(page))
             paths = traffic.paths(self.base)
             found = samples.runtime_requests.setdefault(name, [])
-            found += [p for p in paths if p.split("?")[0].startswith(RUNTIME_PREFIXES) and p not in found]
-            samples.outside += [p for p in paths if p.startswith("http") and not p.startswith("http://127.0.0.1") and p not in samples.outside]
+            found += [
+                p for p in paths if p.split("?")[0].startswith(RUNTIME_PREFIXES) and p not in found
+            ]
+            samples.outside += [
+                p
+                for p in paths
+                if p.startswith("http")
+                and not p.startswith("http://127.0.0.1")
+                and p not in samples.outside
+            ]
         finally:
             context.close()
 
@@ -471,9 +605,14 @@ class Session:
             if first:
                 samples.timeline = _timeline(traffic, self.base, probe)
                 samples.quiz_cold_files = traffic.files(self.base, probe["timeOrigin"] + ready)
-            sw = page.evaluate("([look, ready]) => window.__stageguideBench.waitServiceWorker(look, ready)", [SW_LOOK_MS, SW_READY_MS])
+            sw = page.evaluate(
+                "([look, ready]) => window.__stageguideBench.waitServiceWorker(look, ready)",
+                [SW_LOOK_MS, SW_READY_MS],
+            )
             snapshot_saved = _wait_snapshot(page) if sw["active"] else False
-            samples.add("bytes_quiz_cold_visit", traffic.bytes(page))  # with what a service worker fetched to install
+            samples.add(
+                "bytes_quiz_cold_visit", traffic.bytes(page)
+            )  # with what a service worker fetched to install
             page.close()
 
             warm = self._open(context, self.share_url)
@@ -481,13 +620,18 @@ class Session:
             probe = _probe(warm)
             samples.add("share_warm_ms", _need(probe["marks"], "result", "warm share link"))
             controlled = bool(probe["controlled"])
-            started_from = warm.evaluate("window.stageguide ? window.stageguide.engine.startedFrom() : ''")
+            started_from = warm.evaluate(
+                "window.stageguide ? window.stageguide.engine.startedFrom() : ''"
+            )
             warm.close()
             samples.service_worker = {
-                "registered": samples.service_worker.get("registered", False) or bool(sw["registered"]),
+                "registered": samples.service_worker.get("registered", False)
+                or bool(sw["registered"]),
                 "active": samples.service_worker.get("active", False) or bool(sw["active"]),
-                "controlled_warm": samples.service_worker.get("controlled_warm", False) or controlled,
-                "snapshot_saved": samples.service_worker.get("snapshot_saved", False) or snapshot_saved,
+                "controlled_warm": samples.service_worker.get("controlled_warm", False)
+                or controlled,
+                "snapshot_saved": samples.service_worker.get("snapshot_saved", False)
+                or snapshot_saved,
                 "warm_started_from": started_from,
             }
             if not first:
@@ -509,7 +653,9 @@ class Session:
         Then as many bare engine requests with the same kind of answers, to tell the
         engine's share of a submit from the page's (rendering the result).
         """
-        settings = json.loads(page.locator("[data-stageguide-quiz]").get_attribute("data-sg-settings") or "{}")
+        settings = json.loads(
+            page.locator("[data-stageguide-quiz]").get_attribute("data-sg-settings") or "{}"
+        )
         quiz_id: str = settings["quiz"]["id"]
         statements: list[str] = settings["quiz"]["statements"]
         scale: list[int] = settings["quiz"]["scale"]
@@ -529,12 +675,26 @@ class Session:
         for index in range(SUBMITS):
             if index:
                 pick(change(index))
-            submits.append(float(page.evaluate("(ms) => window.__stageguideBench.timeSubmit(ms)", WAIT_MS)))
+            submits.append(
+                float(page.evaluate("(ms) => window.__stageguideBench.timeSubmit(ms)", WAIT_MS))
+            )
         requests = []
         for index in range(SUBMITS):
             change(index + 1)
-            data = {"quiz": quiz_id, "answers": [scale[chosen[s]] for s in statements], "group": None, "name": None}
-            requests.append(float(page.evaluate("([type, data]) => window.__stageguideBench.timeRequest(type, data)", ["result", data])))
+            data = {
+                "quiz": quiz_id,
+                "answers": [scale[chosen[s]] for s in statements],
+                "group": None,
+                "name": None,
+            }
+            requests.append(
+                float(
+                    page.evaluate(
+                        "([type, data]) => window.__stageguideBench.timeRequest(type, data)",
+                        ["result", data],
+                    )
+                )
+            )
         return submits, requests
 
     def _baseline(self, samples: Samples) -> None:
@@ -549,7 +709,9 @@ class Session:
             samples.add("baseline_ready_ms", ready)
             samples.add("baseline_worker_start_ms", min(w["at"] for w in probe["workers"]))
             samples.add("bytes_baseline", traffic.bytes(page, 0, probe["timeOrigin"] + ready))
-            phases = page.evaluate("() => JSON.parse(document.documentElement.dataset.phases || '{}')")
+            phases = page.evaluate(
+                "() => JSON.parse(document.documentElement.dataset.phases || '{}')"
+            )
             for name in BASELINE_PHASES:
                 samples.add(f"baseline_{name}", float(phases[name]))
         finally:
@@ -577,10 +739,16 @@ def _wait_mark(page: Page, name: str, failure: str | None = None) -> None:
             polling=50,
         )
     except Exception as error:
-        raise BuildError(f"{page.url}: no {name!r} within {WAIT_MS // 1000} s ({_first_line(error)})") from None
+        raise BuildError(
+            f"{page.url}: no {name!r} within {WAIT_MS // 1000} s ({_first_line(error)})"
+        ) from None
     if failure and failure in _marks(page):
         status = page.locator("[data-sg-status]")
-        detail = status.text_content() if status.count() else page.evaluate("() => document.documentElement.dataset.error || ''")
+        detail = (
+            status.text_content()
+            if status.count()
+            else page.evaluate("() => document.documentElement.dataset.error || ''")
+        )
         raise BuildError(f"{page.url}: the engine failed to start: {detail}")
 
 
@@ -591,7 +759,11 @@ def _need(marks: dict[str, float], name: str, where: str) -> float:
 
 
 def _engine_worker_start(probe: dict[str, Any]) -> float:
-    starts = [w["at"] for w in probe["workers"] if w["url"].split("?")[0].rsplit("/", 1)[-1].startswith("worker.")]
+    starts = [
+        w["at"]
+        for w in probe["workers"]
+        if w["url"].split("?")[0].rsplit("/", 1)[-1].startswith("worker.")
+    ]
     if not starts:
         raise BuildError("the quiz page never created its engine worker (worker.mjs)")
     return float(min(starts))
@@ -620,11 +792,17 @@ def _wait_snapshot(page: Any) -> bool:
 def _timeline(traffic: Traffic, base: str, probe: dict[str, Any]) -> list[dict[str, Any]]:
     """When the engine's files were fetched during the first cold share-link visit (ms from navigation start)."""
     origin, marks = probe["timeOrigin"], probe["marks"]
-    rows: list[dict[str, Any]] = [{"what": "engine worker created", "start_ms": round(_engine_worker_start(probe), 1)}]
+    rows: list[dict[str, Any]] = [
+        {"what": "engine worker created", "start_ms": round(_engine_worker_start(probe), 1)}
+    ]
     for request in traffic.requests:
         path = _relative(request.url, base)
         start = _started(request)
-        if not path.startswith(RUNTIME_PREFIXES) or not start or start > origin + marks["engineReady"]:
+        if (
+            not path.startswith(RUNTIME_PREFIXES)
+            or not start
+            or start > origin + marks["engineReady"]
+        ):
             continue
         end = request.timing.get("responseEnd", -1)
         rows.append(
@@ -659,26 +837,61 @@ class Budget:
 
 
 BUDGETS = (
-    Budget("quiz_answerable", "quiz page answerable <= 1.2x guide page", "ms",
-           lambda f: f["quiz_answerable_ms"], lambda f: 1.2 * f["guide_content_ms"]),
-    Budget("guide_pages_no_runtime", "home and stage pages request no runtime file", "requests",
-           lambda f: f["runtime_requests_guide_pages"], lambda f: 0),
-    Budget("share_cold", "cold share link <= 1.1x baseline", "ms",
-           lambda f: f["share_cold_ms"], lambda f: 1.1 * f["baseline_ready_ms"]),
-    Budget("share_warm", "warm share link <= 0.6x cold", "ms",
-           lambda f: f["share_warm_ms"], lambda f: 0.6 * f["share_cold_ms"]),
-    Budget("submit_p95", "submit p95 <= 50 ms", "ms",
-           lambda f: f["submit_p95_ms"], lambda f: 50.0),
-    Budget("quiz_cold_bytes", "cold quiz bytes <= bare runtime + 300 KB", "bytes",
-           lambda f: f["bytes_quiz_cold"], lambda f: f["bytes_baseline"] + 300 * KB),
-    Budget("quiz_cold_bytes_total", "cold quiz bytes <= 4.8 MB (host sends wasm as it is)", "bytes",
-           lambda f: f["bytes_quiz_cold"], lambda f: 4_800 * KB),
+    Budget(
+        "quiz_answerable",
+        "quiz page answerable <= 1.2x guide page",
+        "ms",
+        lambda f: f["quiz_answerable_ms"],
+        lambda f: 1.2 * f["guide_content_ms"],
+    ),
+    Budget(
+        "guide_pages_no_runtime",
+        "home and stage pages request no runtime file",
+        "requests",
+        lambda f: f["runtime_requests_guide_pages"],
+        lambda f: 0,
+    ),
+    Budget(
+        "share_cold",
+        "cold share link <= 1.1x baseline",
+        "ms",
+        lambda f: f["share_cold_ms"],
+        lambda f: 1.1 * f["baseline_ready_ms"],
+    ),
+    Budget(
+        "share_warm",
+        "warm share link <= 0.6x cold",
+        "ms",
+        lambda f: f["share_warm_ms"],
+        lambda f: 0.6 * f["share_cold_ms"],
+    ),
+    Budget("submit_p95", "submit p95 <= 50 ms", "ms", lambda f: f["submit_p95_ms"], lambda f: 50.0),
+    Budget(
+        "quiz_cold_bytes",
+        "cold quiz bytes <= bare runtime + 300 KB",
+        "bytes",
+        lambda f: f["bytes_quiz_cold"],
+        lambda f: f["bytes_baseline"] + 300 * KB,
+    ),
+    Budget(
+        "quiz_cold_bytes_total",
+        "cold quiz bytes <= 4.8 MB (host sends wasm as it is)",
+        "bytes",
+        lambda f: f["bytes_quiz_cold"],
+        lambda f: 4_800 * KB,
+    ),
 )
 
 
-def _report(machine: dict[str, Any], runs: int, samples: Samples, session: Session, build: BuildTimes) -> dict[str, Any]:
-    figures: dict[str, float] = {name: _round(statistics.median(values)) for name, values in samples.values.items()}
-    ranges = {name: [_round(min(values)), _round(max(values))] for name, values in samples.values.items()}
+def _report(
+    machine: dict[str, Any], runs: int, samples: Samples, session: Session, build: BuildTimes
+) -> dict[str, Any]:
+    figures: dict[str, float] = {
+        name: _round(statistics.median(values)) for name, values in samples.values.items()
+    }
+    ranges = {
+        name: [_round(min(values)), _round(max(values))] for name, values in samples.values.items()
+    }
     figures["submit_median_ms"] = _round(statistics.median(samples.submits))
     figures["submit_p95_ms"] = _round(_percentile(samples.submits, 95))
     figures["engine_request_median_ms"] = _round(statistics.median(samples.requests))
@@ -692,9 +905,13 @@ def _report(machine: dict[str, Any], runs: int, samples: Samples, session: Sessi
         "share_cold_vs_baseline": round(figures["share_cold_ms"] / baseline, 3),
         "share_warm_vs_baseline": round(figures["share_warm_ms"] / baseline, 3),
         "share_warm_vs_cold": round(figures["share_warm_ms"] / figures["share_cold_ms"], 3),
-        "quiz_answerable_vs_guide": round(figures["quiz_answerable_ms"] / figures["guide_content_ms"], 3),
+        "quiz_answerable_vs_guide": round(
+            figures["quiz_answerable_ms"] / figures["guide_content_ms"], 3
+        ),
     }
-    checks = dict(figures, runtime_requests_guide_pages=sum(len(v) for v in samples.runtime_requests.values()))
+    checks = dict(
+        figures, runtime_requests_guide_pages=sum(len(v) for v in samples.runtime_requests.values())
+    )
     budgets = []
     for budget in BUDGETS:
         value, limit = _round(budget.value(checks)), _round(budget.limit(checks))
@@ -713,7 +930,11 @@ def _report(machine: dict[str, Any], runs: int, samples: Samples, session: Sessi
         "machine": machine,
         "runs": runs,
         "submits": len(samples.submits),
-        "site": {"guide_page": GUIDE_PAGE, "quiz_page": QUIZ_PAGE, "share_url": session.share_url[len(session.base):]},
+        "site": {
+            "guide_page": GUIDE_PAGE,
+            "quiz_page": QUIZ_PAGE,
+            "share_url": session.share_url[len(session.base) :],
+        },
         "figures": figures,
         "ranges": ranges,
         "ratios": ratios,
@@ -754,7 +975,9 @@ def _load_average() -> float | None:
 def _machine(root: Path, chromium_version: str, load: list[float | None]) -> dict[str, Any]:
     model = ""
     try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in (
+            Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines()
+        ):
             if line.lower().startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
@@ -803,8 +1026,14 @@ def format_report(report: dict[str, Any]) -> str:
     load = m["load_average_1min"]
     if load["start"] is not None and load["end"] is not None:
         busy = max(load["start"], load["end"]) > (m["cpus"] or 1)
-        lines.append(f"load average (1 min) {load['start']:.1f} at start, {load['end']:.1f} at end" + (
-            f": more than {m['cpus']} CPUs' worth, so other work competed with the bench" if busy else ""))
+        lines.append(
+            f"load average (1 min) {load['start']:.1f} at start, {load['end']:.1f} at end"
+            + (
+                f": more than {m['cpus']} CPUs' worth, so other work competed with the bench"
+                if busy
+                else ""
+            )
+        )
     lines.append("")
 
     def ms(name: str) -> str:
@@ -820,29 +1049,77 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"{number:>2}  {label:<52}{value}{'  ' + extra if extra else ''}")
 
     sw = report["notes"]["service_worker"]
-    sw_text = ("a service worker controlled it" + (", started from the interpreter snapshot" if sw.get("warm_started_from") == "snapshot" else ", no snapshot used")) if sw.get("controlled_warm") else (
-        "a service worker registered but did not control it" if sw.get("registered") else "no service worker")
+    sw_text = (
+        (
+            "a service worker controlled it"
+            + (
+                ", started from the interpreter snapshot"
+                if sw.get("warm_started_from") == "snapshot"
+                else ", no snapshot used"
+            )
+        )
+        if sw.get("controlled_warm")
+        else (
+            "a service worker registered but did not control it"
+            if sw.get("registered")
+            else "no service worker"
+        )
+    )
     lines.append("Time from navigation start, cold unless marked warm")
-    row("1", "quiz page: first statement answerable", ms("quiz_answerable_ms"), f"{q['quiz_answerable_vs_guide']:.2f}x guide page")
+    row(
+        "1",
+        "quiz page: first statement answerable",
+        ms("quiz_answerable_ms"),
+        f"{q['quiz_answerable_vs_guide']:.2f}x guide page",
+    )
     row("", f"guide page ({report['site']['guide_page']}): heading present", ms("guide_content_ms"))
     row("", "quiz page: form mounted by quiz.js", ms("quiz_mounted_ms"))
     row("", "DOMContentLoaded: quiz page", ms("quiz_dcl_ms"))
     row("", "DOMContentLoaded: guide page", ms("guide_dcl_ms"))
-    row("2", "engine ready (data-engine=ready)", ms("engine_ready_cold_ms"), f"{q['engine_ready_cold_vs_baseline']:.2f}x baseline")
+    row(
+        "2",
+        "engine ready (data-engine=ready)",
+        ms("engine_ready_cold_ms"),
+        f"{q['engine_ready_cold_vs_baseline']:.2f}x baseline",
+    )
     row("", "engine worker created", ms("engine_worker_start_ms"))
-    row("3", "share link to result", ms("share_cold_ms"), f"{q['share_cold_vs_baseline']:.2f}x baseline")
-    row("", "share link to result, warm (2nd visit)", ms("share_warm_ms"),
-        f"{q['share_warm_vs_baseline']:.2f}x baseline, {q['share_warm_vs_cold']:.2f}x cold; {sw_text}")
+    row(
+        "3",
+        "share link to result",
+        ms("share_cold_ms"),
+        f"{q['share_cold_vs_baseline']:.2f}x baseline",
+    )
+    row(
+        "",
+        "share link to result, warm (2nd visit)",
+        ms("share_warm_ms"),
+        f"{q['share_warm_vs_baseline']:.2f}x baseline, {q['share_warm_vs_cold']:.2f}x cold; {sw_text}",
+    )
     row("", "engine ready, warm (3rd visit)", ms("engine_ready_warm_ms"))
-    row("6", "baseline: bare Pyodide + wheel import ready", ms("baseline_ready_ms"), "the reference")
+    row(
+        "6", "baseline: bare Pyodide + wheel import ready", ms("baseline_ready_ms"), "the reference"
+    )
     row("", "baseline worker created", ms("baseline_worker_start_ms"))
     for name in BASELINE_PHASES:
-        row("", "  baseline worker: " + name.removesuffix("_ms").replace("_", " "), ms(f"baseline_{name}"))
-    row("4", f"submit to result, engine warm ({report['submits']} submits)",
-        f"{f['submit_median_ms']:>9,.1f} ms  median, p95 {f['submit_p95_ms']:,.1f} ms")
-    row("", "  of which: engine request alone (no rendering)",
-        f"{f['engine_request_median_ms']:>9,.1f} ms  median, p95 {f['engine_request_p95_ms']:,.1f} ms")
-    lines += ["", "Bytes over the network (headers included; cache and service-worker hits count 0)"]
+        row(
+            "",
+            "  baseline worker: " + name.removesuffix("_ms").replace("_", " "),
+            ms(f"baseline_{name}"),
+        )
+    row(
+        "4",
+        f"submit to result, engine warm ({report['submits']} submits)",
+        f"{f['submit_median_ms']:>9,.1f} ms  median, p95 {f['submit_p95_ms']:,.1f} ms",
+    )
+    row(
+        "",
+        "  of which: engine request alone (no rendering)",
+        f"{f['engine_request_median_ms']:>9,.1f} ms  median, p95 {f['engine_request_p95_ms']:,.1f} ms",
+    )
+    lines += [
+        "",
+        "Bytes over the network (headers included; cache and service-worker hits count 0)",
+    ]
     row("5", "home page", kb("bytes_home"))
     row("", f"stage page ({report['site']['guide_page']})", kb("bytes_stage"))
     row("", "quiz page, cold, until engine ready", kb("bytes_quiz_cold"))
@@ -850,19 +1127,32 @@ def format_report(report: dict[str, Any]) -> str:
     row("", "quiz page, warm, until engine ready", kb("bytes_quiz_warm"))
     row("6", "bare runtime (baseline, cold, until ready)", kb("bytes_baseline"))
     lines += ["", "Build (wall clock of `python -m mkdocs build --strict`)"]
-    stamp = "engine stamp warm" if report["notes"]["engine_stamp_warm"] else "engine rebuilt: its stamp was stale"
+    stamp = (
+        "engine stamp warm"
+        if report["notes"]["engine_stamp_warm"]
+        else "engine rebuilt: its stamp was stale"
+    )
     row("7", f"clean build into a fresh folder ({stamp})", f"{f['build_clean_s']:>9,.2f} s")
     row("", "fully cold build (empty engine + runtime folders)", f"{f['build_cold_s']:>9,.2f} s")
     row("", f"rebuild after editing {EDITED_PAGE.as_posix()}", f"{f['build_rebuild_s']:>9,.2f} s")
     if report["timeline"]:
         lines += ["", "Cold start, first run's share-link visit (ms from navigation start)"]
         for item in report["timeline"]:
-            span = f"{item['start_ms']:>8,.0f}" + (f" -> {item['end_ms']:>8,.0f}" if item.get("end_ms") is not None else "")
+            span = f"{item['start_ms']:>8,.0f}" + (
+                f" -> {item['end_ms']:>8,.0f}" if item.get("end_ms") is not None else ""
+            )
             size = f"  {item['bytes'] / KB:,.1f} KB" if item.get("bytes") is not None else ""
             lines.append(f"    {item['what']:<60}{span}{size}")
-    extra = [f for f in report["quiz_cold_files"] if not f["path"].split("?")[0].startswith(RUNTIME_PREFIXES) and f["bytes"]]
+    extra = [
+        f
+        for f in report["quiz_cold_files"]
+        if not f["path"].split("?")[0].startswith(RUNTIME_PREFIXES) and f["bytes"]
+    ]
     if extra:
-        lines += ["", f"Cold quiz page beyond the runtime, first run: {sum(f['bytes'] for f in extra) / KB:,.1f} KB"]
+        lines += [
+            "",
+            f"Cold quiz page beyond the runtime, first run: {sum(f['bytes'] for f in extra) / KB:,.1f} KB",
+        ]
         lines += [f"    {f['path'][:60]:<60}{f['bytes'] / KB:>10,.1f} KB" for f in extra[:8]]
     lines += format_network(report.get("network") or [])
     lines += ["", "Budgets"]
@@ -879,5 +1169,9 @@ def format_report(report: dict[str, Any]) -> str:
             shown = f"{value:,.1f} {unit} vs limit {limit:,.1f} {unit} (margin {budget['margin']:,.1f} {unit})"
         lines.append(f"  {'PASS' if budget['pass'] else 'FAIL'}  {budget['budget']:<64}{shown}")
     if report["notes"]["requests_outside_127_0_0_1"]:
-        lines += ["", "Requests that left 127.0.0.1: " + ", ".join(report["notes"]["requests_outside_127_0_0_1"])]
+        lines += [
+            "",
+            "Requests that left 127.0.0.1: "
+            + ", ".join(report["notes"]["requests_outside_127_0_0_1"]),
+        ]
     return "\n".join(lines)

@@ -65,7 +65,9 @@ def parse_engines(text: str) -> list[str]:
     names = [name.strip().lower() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if name not in ENGINES]
     if unknown or not names:
-        raise BuildError(f"--engines: unknown engine {', '.join(map(repr, unknown)) or '(none given)'}; choose from {', '.join(ENGINES)}")
+        raise BuildError(
+            f"--engines: unknown engine {', '.join(map(repr, unknown)) or '(none given)'}; choose from {', '.join(ENGINES)}"
+        )
     return list(dict.fromkeys(names))
 
 
@@ -83,8 +85,12 @@ def measure_engines(root: Path, engines: list[str], runs: int, say: Say) -> dict
     absent = {name: reason for name in engines if (reason := missing(name))}
     if absent:
         raise BuildError("; ".join(f"{name}: {reason}" for name, reason in absent.items()))
-    samples: dict[str, dict[str, list[float]]] = {name: {"cold_ms": [], "warm_ms": []} for name in engines}
-    started_from: dict[str, dict[str, list[str]]] = {name: {"cold": [], "warm": []} for name in engines}
+    samples: dict[str, dict[str, list[float]]] = {
+        name: {"cold_ms": [], "warm_ms": []} for name in engines
+    }
+    started_from: dict[str, dict[str, list[str]]] = {
+        name: {"cold": [], "warm": []} for name in engines
+    }
     versions: dict[str, str] = {}
     load = [_load_average()]
     with tempfile.TemporaryDirectory(prefix="stageguide-engines-") as temp_name:
@@ -104,7 +110,9 @@ def measure_engines(root: Path, engines: list[str], runs: int, say: Say) -> dict
                 from .chromium import CHROMIUM, CHROMIUM_FLAGS
 
                 playwright = sync_playwright().start()
-                chromium_browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+                chromium_browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_FLAGS
+                )
             for name in engines:
                 opened[name] = open_engine(name, chromium_browser)
             for run in range(runs):
@@ -117,9 +125,15 @@ def measure_engines(root: Path, engines: list[str], runs: int, say: Say) -> dict
                         samples[name]["warm_ms"].append(warm["ready_ms"])
                         started_from[name]["warm"].append(warm["from"])
                     versions[name] = getattr(opened[name], "version", "")
-                    say(f"run {run + 1} of {runs}: {name} cold {cold['ready_ms']:,.0f} ms ({cold['from']}), "
-                        + (f"warm {warm['ready_ms']:,.0f} ms ({warm['from']})" if warm else "no snapshot saved, no warm figure")
-                        + f" [{time.monotonic() - began:.0f} s]")
+                    say(
+                        f"run {run + 1} of {runs}: {name} cold {cold['ready_ms']:,.0f} ms ({cold['from']}), "
+                        + (
+                            f"warm {warm['ready_ms']:,.0f} ms ({warm['from']})"
+                            if warm
+                            else "no snapshot saved, no warm figure"
+                        )
+                        + f" [{time.monotonic() - began:.0f} s]"
+                    )
         finally:
             for engine in opened.values():
                 engine.close()
@@ -150,53 +164,102 @@ def _one_run(engine: Any, url: str) -> tuple[dict[str, Any], dict[str, Any] | No
 def _ready(page: Any, which: str) -> dict[str, Any]:
     outcome = page.evaluate(_READY)
     if "failed" in outcome:
-        raise BuildError(f"{page.engine}: the engine failed to start ({which}): {outcome['failed']}")
+        raise BuildError(
+            f"{page.engine}: the engine failed to start ({which}): {outcome['failed']}"
+        )
     return outcome
 
 
-def _engine_report(engines: list[str], runs: int, samples: dict[str, dict[str, list[float]]], started_from: dict[str, Any],
-                   versions: dict[str, str], load: list[float | None]) -> dict[str, Any]:
+def _engine_report(
+    engines: list[str],
+    runs: int,
+    samples: dict[str, dict[str, list[float]]],
+    started_from: dict[str, Any],
+    versions: dict[str, str],
+    load: list[float | None],
+) -> dict[str, Any]:
     def summary(values: list[float]) -> dict[str, float] | None:
         if not values:
             return None
-        return {"median": round(statistics.median(values), 1), "min": round(min(values), 1), "max": round(max(values), 1)}
+        return {
+            "median": round(statistics.median(values), 1),
+            "min": round(min(values), 1),
+            "max": round(max(values), 1),
+        }
 
-    rows = {name: {"version": versions.get(name, ""), "cold_ms": summary(samples[name]["cold_ms"]), "warm_ms": summary(samples[name]["warm_ms"]),
-                   "started_from": started_from[name], "samples": samples[name]} for name in engines}
-    report: dict[str, Any] = {"runs": runs, "engines": rows, "load_average_1min": {"start": load[0], "end": load[-1]}}
+    rows = {
+        name: {
+            "version": versions.get(name, ""),
+            "cold_ms": summary(samples[name]["cold_ms"]),
+            "warm_ms": summary(samples[name]["warm_ms"]),
+            "started_from": started_from[name],
+            "samples": samples[name],
+        }
+        for name in engines
+    }
+    report: dict[str, Any] = {
+        "runs": runs,
+        "engines": rows,
+        "load_average_1min": {"start": load[0], "end": load[-1]},
+    }
     base = rows.get("chromium", {}).get("cold_ms")
     if base:
         for name in engines:
             cold = rows[name]["cold_ms"]
-            rows[name]["cold_vs_chromium"] = round(cold["median"] / base["median"], 2) if cold else None
+            rows[name]["cold_vs_chromium"] = (
+                round(cold["median"] / base["median"], 2) if cold else None
+            )
             # Pairwise ratios of the same run (interleaved), less sensitive to the machine's load changing.
-            pairs = [a / b for a, b in zip(samples[name]["cold_ms"], samples["chromium"]["cold_ms"])]
+            pairs = [
+                a / b for a, b in zip(samples[name]["cold_ms"], samples["chromium"]["cold_ms"], strict=False)
+            ]
             rows[name]["cold_vs_chromium_per_run"] = [round(p, 2) for p in pairs]
         if "webkit" in rows and rows["webkit"]["cold_ms"]:
             ratio = rows["webkit"]["cold_vs_chromium"]
-            report["budget"] = {"name": "webkit_cold", "budget": f"WebKit cold engine ready <= {WEBKIT_BUDGET}x Chromium's",
-                                "value": ratio, "limit": WEBKIT_BUDGET, "pass": ratio <= WEBKIT_BUDGET}
+            report["budget"] = {
+                "name": "webkit_cold",
+                "budget": f"WebKit cold engine ready <= {WEBKIT_BUDGET}x Chromium's",
+                "value": ratio,
+                "limit": WEBKIT_BUDGET,
+                "pass": ratio <= WEBKIT_BUDGET,
+            }
     return report
 
 
 def format_engines(report: dict[str, Any]) -> str:
     """The side-by-side table printed to a terminal."""
-    lines = [f"stageguide bench --engines: {report['runs']} interleaved run{'s' * (report['runs'] != 1)}, "
-             "engine ready on the quiz page, ms since navigation start, median [min-max]"]
+    lines = [
+        f"stageguide bench --engines: {report['runs']} interleaved run{'s' * (report['runs'] != 1)}, "
+        "engine ready on the quiz page, ms since navigation start, median [min-max]"
+    ]
     load = report["load_average_1min"]
     if load["start"] is not None:
         lines.append(f"load average (1 min) {load['start']:.1f} at start, {load['end']:.1f} at end")
-    lines += ["", f"    {'engine':<10}{'version':<18}{'cold':>26}{'warm (snapshot)':>30}   cold vs Chromium   how it started (cold / warm)"]
+    lines += [
+        "",
+        f"    {'engine':<10}{'version':<18}{'cold':>26}{'warm (snapshot)':>30}   cold vs Chromium   how it started (cold / warm)",
+    ]
 
     def cell(figure: dict[str, float] | None) -> str:
-        return f"{figure['median']:>8,.0f} [{figure['min']:,.0f}-{figure['max']:,.0f}]" if figure else "-"
+        return (
+            f"{figure['median']:>8,.0f} [{figure['min']:,.0f}-{figure['max']:,.0f}]"
+            if figure
+            else "-"
+        )
 
     for name, row in report["engines"].items():
         ratio = f"{row['cold_vs_chromium']:.2f}x" if row.get("cold_vs_chromium") else "-"
-        how = " / ".join(",".join(sorted(set(row["started_from"][k]))) or "-" for k in ("cold", "warm"))
-        lines.append(f"    {name:<10}{row['version'][:17]:<18}{cell(row['cold_ms']):>26}{cell(row['warm_ms']):>30}   {ratio:<17}  {how}")
+        how = " / ".join(
+            ",".join(sorted(set(row["started_from"][k]))) or "-" for k in ("cold", "warm")
+        )
+        lines.append(
+            f"    {name:<10}{row['version'][:17]:<18}{cell(row['cold_ms']):>26}{cell(row['warm_ms']):>30}   {ratio:<17}  {how}"
+        )
     budget = report.get("budget")
     if budget:
-        lines += ["", f"  {'PASS' if budget['pass'] else 'FAIL'}  {budget['budget']}: {budget['value']:.2f}x "
-                  f"(per run: {', '.join(f'{r:.2f}' for r in report['engines']['webkit']['cold_vs_chromium_per_run'])})"]
+        lines += [
+            "",
+            f"  {'PASS' if budget['pass'] else 'FAIL'}  {budget['budget']}: {budget['value']:.2f}x "
+            f"(per run: {', '.join(f'{r:.2f}' for r in report['engines']['webkit']['cold_vs_chromium_per_run'])})",
+        ]
     return "\n".join(lines)

@@ -55,8 +55,17 @@ BUDGET_BYTES = 4.8 * MB
 BUDGET_SHARE_RATIO = 0.6
 
 
-def measure_network(browser: Browser, server: SiteServer, share_url: str, baseline_url: str, quiz_url: str,
-                    profiles: list[str], hosts: list[str], runs: int, say: Say) -> list[dict[str, Any]]:
+def measure_network(
+    browser: Browser,
+    server: SiteServer,
+    share_url: str,
+    baseline_url: str,
+    quiz_url: str,
+    profiles: list[str],
+    hosts: list[str],
+    runs: int,
+    say: Say,
+) -> list[dict[str, Any]]:
     """One row per (profile, host): medians, ranges and ratios against the bare baseline."""
     rows = []
     for name in profiles:
@@ -80,8 +89,10 @@ def measure_network(browser: Browser, server: SiteServer, share_url: str, baseli
                         ("baseline_bytes", base["bytes"]),
                     ):
                         samples.setdefault(key, []).append(value)
-                    say(f"network {name}, {host}: run {run + 1} of {runs}: ready {quiz['at'] / 1000:.1f} s, share {share['at'] / 1000:.1f} s, "
-                        f"baseline {base['at'] / 1000:.1f} s")
+                    say(
+                        f"network {name}, {host}: run {run + 1} of {runs}: ready {quiz['at'] / 1000:.1f} s, share {share['at'] / 1000:.1f} s, "
+                        f"baseline {base['at'] / 1000:.1f} s"
+                    )
             finally:
                 server.gzip_wasm = False
             median = {key: statistics.median(values) for key, values in samples.items()}
@@ -91,11 +102,17 @@ def measure_network(browser: Browser, server: SiteServer, share_url: str, baseli
                     "label": profile.label,
                     "host": host,
                     "figures": {key: round(value, 1) for key, value in median.items()},
-                    "ranges": {key: [round(min(v), 1), round(max(v), 1)] for key, v in samples.items()},
+                    "ranges": {
+                        key: [round(min(v), 1), round(max(v), 1)] for key, v in samples.items()
+                    },
                     "ratios": {
-                        "quiz_ready_vs_baseline": round(median["quiz_ready_ms"] / median["baseline_ms"], 3),
+                        "quiz_ready_vs_baseline": round(
+                            median["quiz_ready_ms"] / median["baseline_ms"], 3
+                        ),
                         "share_vs_baseline": round(median["share_ms"] / median["baseline_ms"], 3),
-                        "quiz_bytes_vs_baseline": round(median["quiz_bytes"] / median["baseline_bytes"], 3),
+                        "quiz_bytes_vs_baseline": round(
+                            median["quiz_bytes"] / median["baseline_bytes"], 3
+                        ),
                     },
                     "failed_on_the_way": failed_on_way,
                 }
@@ -108,18 +125,51 @@ def network_budgets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     budgets = []
 
     def add(name: str, text: str, unit: str, value: float, limit: float) -> None:
-        budgets.append({"name": name, "budget": text, "unit": unit, "value": round(value, 3), "limit": round(limit, 3),
-                        "pass": value <= limit, "margin": round(limit - value, 3)})
+        budgets.append(
+            {
+                "name": name,
+                "budget": text,
+                "unit": unit,
+                "value": round(value, 3),
+                "limit": round(limit, 3),
+                "pass": value <= limit,
+                "margin": round(limit - value, 3),
+            }
+        )
 
     for row in rows:
         f, r = row["figures"], row["ratios"]
         tag = f"{row['profile']}/{row['host']}"
         if row["profile"] == "fast4g" and row["host"] == "plain":
-            add("fast4g_share", f"{tag}: cold share link <= {BUDGET_SHARE_RATIO}x baseline", "x", r["share_vs_baseline"], BUDGET_SHARE_RATIO)
-            add("fast4g_bytes", f"{tag}: cold quiz bytes <= 4.8 MB", "bytes", f["quiz_bytes"], BUDGET_BYTES)
+            add(
+                "fast4g_share",
+                f"{tag}: cold share link <= {BUDGET_SHARE_RATIO}x baseline",
+                "x",
+                r["share_vs_baseline"],
+                BUDGET_SHARE_RATIO,
+            )
+            add(
+                "fast4g_bytes",
+                f"{tag}: cold quiz bytes <= 4.8 MB",
+                "bytes",
+                f["quiz_bytes"],
+                BUDGET_BYTES,
+            )
         if row["profile"] == "slow4g":
-            add(f"slow4g_no_failure_{row['host']}", f"{tag}: never 'failed' on the way to ready", "times", row["failed_on_the_way"], 0)
-            add(f"slow4g_bar_{row['host']}", f"{tag}: progress bar moves at least once a second", "ms", row["ranges"]["bar_gap_ms"][1], BAR_MOVES_MS)
+            add(
+                f"slow4g_no_failure_{row['host']}",
+                f"{tag}: never 'failed' on the way to ready",
+                "times",
+                row["failed_on_the_way"],
+                0,
+            )
+            add(
+                f"slow4g_bar_{row['host']}",
+                f"{tag}: progress bar moves at least once a second",
+                "ms",
+                row["ranges"]["bar_gap_ms"][1],
+                BAR_MOVES_MS,
+            )
     return budgets
 
 
@@ -157,10 +207,14 @@ def _wait(page: Page, name: str, failure: str | None) -> None:
     try:
         page.wait_for_function(
             "(names) => { const b = window.__stageguideBench; return b && names.some((n) => n in b.marks); }",
-            arg=names, timeout=WAIT_MS, polling=100,
+            arg=names,
+            timeout=WAIT_MS,
+            polling=100,
         )
     except Exception as error:  # playwright's TimeoutError
-        raise BuildError(f"{page.url}: no {name!r} within {WAIT_MS // 1000} s under network emulation ({str(error).splitlines()[0]})") from None
+        raise BuildError(
+            f"{page.url}: no {name!r} within {WAIT_MS // 1000} s under network emulation ({str(error).splitlines()[0]})"
+        ) from None
     if failure and failure in page.evaluate("() => window.__stageguideBench.marks"):
         raise BuildError(f"{page.url}: the bare baseline failed under network emulation")
 
@@ -170,14 +224,17 @@ def _bar_gap(page: Page) -> float:
     moves = page.evaluate("() => window.__stageguideBench.barMoves || []")
     if len(moves) < 2:
         return 0.0
-    return float(max(later - earlier for earlier, later in zip(moves, moves[1:])))
+    return float(max(later - earlier for earlier, later in zip(moves, moves[1:], strict=False)))
 
 
 def format_network(rows: list[dict[str, Any]]) -> list[str]:
     """The network section of the printed report."""
     if not rows:
         return []
-    lines = ["", "Network emulation (cold, median [min-max] of interleaved runs; text gzipped by the host)"]
+    lines = [
+        "",
+        "Network emulation (cold, median [min-max] of interleaved runs; text gzipped by the host)",
+    ]
     for row in rows:
         f, g, q = row["figures"], row["ranges"], row["ratios"]
         lines.append(f"  {row['label']}, {HOSTS[row['host']]}")
@@ -186,11 +243,19 @@ def format_network(rows: list[dict[str, Any]]) -> list[str]:
             low, high = g[key]
             return f"{f[key] / scale:>7,.1f} {unit} [{low / scale:,.1f}-{high / scale:,.1f}]"
 
-        lines.append(f"    quiz page to engine ready      {span('quiz_ready_ms', 1000, 's')}  {q['quiz_ready_vs_baseline']:.2f}x baseline"
-                     f"{', FAILED on the way ' + str(row['failed_on_the_way']) + 'x' if row['failed_on_the_way'] else ''}")
-        lines.append(f"    share link to result           {span('share_ms', 1000, 's')}  {q['share_vs_baseline']:.2f}x baseline")
+        lines.append(
+            f"    quiz page to engine ready      {span('quiz_ready_ms', 1000, 's')}  {q['quiz_ready_vs_baseline']:.2f}x baseline"
+            f"{', FAILED on the way ' + str(row['failed_on_the_way']) + 'x' if row['failed_on_the_way'] else ''}"
+        )
+        lines.append(
+            f"    share link to result           {span('share_ms', 1000, 's')}  {q['share_vs_baseline']:.2f}x baseline"
+        )
         lines.append(f"    bare Pyodide baseline ready    {span('baseline_ms', 1000, 's')}")
-        lines.append(f"    bytes: quiz page until ready   {span('quiz_bytes', MB, 'MB')}  {q['quiz_bytes_vs_baseline']:.2f}x baseline")
+        lines.append(
+            f"    bytes: quiz page until ready   {span('quiz_bytes', MB, 'MB')}  {q['quiz_bytes_vs_baseline']:.2f}x baseline"
+        )
         lines.append(f"    bytes: baseline until ready    {span('baseline_bytes', MB, 'MB')}")
-        lines.append(f"    progress bar: longest still    {f['bar_gap_ms']:>7,.0f} ms (worst run {g['bar_gap_ms'][1]:,.0f} ms)")
+        lines.append(
+            f"    progress bar: longest still    {f['bar_gap_ms']:>7,.0f} ms (worst run {g['bar_gap_ms'][1]:,.0f} ms)"
+        )
     return lines

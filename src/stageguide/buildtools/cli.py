@@ -42,7 +42,9 @@ def find_root(start: Path) -> Path:
     for folder in (start.resolve(), *start.resolve().parents):
         if (folder / "build.py").is_file():
             return folder
-    raise BuildError(f"no build.py found in {start} or any folder above it; run this from the stageguide repository")
+    raise BuildError(
+        f"no build.py found in {start} or any folder above it; run this from the stageguide repository"
+    )
 
 
 def _fail(message: str) -> int:
@@ -72,7 +74,11 @@ def run_test(root: Path, args: list[str]) -> int:
     """Run pytest with the arguments given; collecting no tests counts as a failure."""
     code = subprocess.call([sys.executable, "-m", "pytest", *args], cwd=root)
     if code == PYTEST_NO_TESTS:
-        print("build.py: error: pytest collected no tests; treating that as a failure", file=sys.stderr, flush=True)
+        print(
+            "build.py: error: pytest collected no tests; treating that as a failure",
+            file=sys.stderr,
+            flush=True,
+        )
     return code
 
 
@@ -98,7 +104,10 @@ def run_serve(root: Path, args: list[str]) -> int:
     """Build and serve on 127.0.0.1 with live reload (MkDocs' own server)."""
     if not any(arg.startswith(("-a", "--dev-addr")) for arg in args):
         args = ["--dev-addr", "127.0.0.1:8000", *args]
-    print("Building, then serving on 127.0.0.1 with live reload; MkDocs prints the address (Ctrl+C stops it).", flush=True)
+    print(
+        "Building, then serving on 127.0.0.1 with live reload; MkDocs prints the address (Ctrl+C stops it).",
+        flush=True,
+    )
     return _mkdocs(root, ["serve", "--livereload", *args])
 
 
@@ -129,9 +138,21 @@ def run_lock(root: Path, args: list[str]) -> int:
     return subprocess.call(
         [
             # -P: the repository's build.py must not shadow pypa `build`, which pip-tools imports.
-            sys.executable, "-P", "-m", "piptools", "compile", "--quiet", "--generate-hashes", "--allow-unsafe",
-            "--strip-extras", "--no-emit-index-url", "--no-emit-find-links",
-            "--output-file", "requirements.lock", "requirements.in", *args,
+            sys.executable,
+            "-P",
+            "-m",
+            "piptools",
+            "compile",
+            "--quiet",
+            "--generate-hashes",
+            "--allow-unsafe",
+            "--strip-extras",
+            "--no-emit-index-url",
+            "--no-emit-find-links",
+            "--output-file",
+            "requirements.lock",
+            "requirements.in",
+            *args,
         ],
         cwd=root,
     )
@@ -158,7 +179,9 @@ def run_schema(root: Path, args: list[str]) -> int:
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if args == ["--check"]:
         if current != text:
-            return _fail(f"{SCHEMA_FILE} is out of date; run `python build.py schema` and commit it")
+            return _fail(
+                f"{SCHEMA_FILE} is out of date; run `python build.py schema` and commit it"
+            )
         print(f"{SCHEMA_FILE} is up to date")
         return 0
     if current == text:
@@ -186,17 +209,34 @@ def run_deploy(root: Path, args: list[str]) -> int:
     remote = _option_value(args, ("-r", "--remote-name")) or "origin"
     _check_git_remote(root, remote)
     if not os.environ.get("SITE_URL"):
-        print("build.py: SITE_URL is not set, so the site is built for the site_url in mkdocs.yml", flush=True)
-    build_args = [arg for flag in SHARED_BUILD_OPTIONS if (value := _option_value(args, (flag,))) for arg in (flag, value)]
+        print(
+            "build.py: SITE_URL is not set, so the site is built for the site_url in mkdocs.yml",
+            flush=True,
+        )
+    build_args = [
+        arg
+        for flag in SHARED_BUILD_OPTIONS
+        if (value := _option_value(args, (flag,)))
+        for arg in (flag, value)
+    ]
     code = run_build(root, build_args)
     if code != 0:
         return code
     site = _built_site_dir(root, build_args)
-    too_big = [path for path in site.rglob("*") if path.is_file() and path.stat().st_size > FILE_LIMIT]
+    too_big = [
+        path for path in site.rglob("*") if path.is_file() and path.stat().st_size > FILE_LIMIT
+    ]
     if too_big:
-        names = ", ".join(f"{path.relative_to(site)} ({human(path.stat().st_size)})" for path in too_big)
-        raise BuildError(f"not deploying: GitHub Pages refuses files over {human(FILE_LIMIT)}: {names}")
-    print(f"Deploying to the gh-pages branch of {remote!r} with `mkdocs gh-deploy --force --strict`", flush=True)
+        names = ", ".join(
+            f"{path.relative_to(site)} ({human(path.stat().st_size)})" for path in too_big
+        )
+        raise BuildError(
+            f"not deploying: GitHub Pages refuses files over {human(FILE_LIMIT)}: {names}"
+        )
+    print(
+        f"Deploying to the gh-pages branch of {remote!r} with `mkdocs gh-deploy --force --strict`",
+        flush=True,
+    )
     return _mkdocs(root, ["gh-deploy", "--force", "--strict", *args])
 
 
@@ -224,14 +264,20 @@ def _option_value(args: list[str], flags: tuple[str, ...]) -> str | None:
 def _check_git_remote(root: Path, remote: str) -> None:
     git = shutil.which("git")
     if git is None:
-        raise BuildError("`deploy` needs git, which is not installed; install it, or publish with the GitHub Pages workflow")
-    inside = subprocess.run([git, "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True, text=True)
+        raise BuildError(
+            "`deploy` needs git, which is not installed; install it, or publish with the GitHub Pages workflow"
+        )
+    inside = subprocess.run(
+        [git, "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True, text=True
+    )
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         raise BuildError(
             f"{root} is not a git repository; `deploy` pushes the built site to the gh-pages branch of its "
             f"{remote!r} remote. Clone your fork with git, or run `git init` and `git remote add {remote} <url of your repository>`"
         )
-    url = subprocess.run([git, "remote", "get-url", remote], cwd=root, capture_output=True, text=True)
+    url = subprocess.run(
+        [git, "remote", "get-url", remote], cwd=root, capture_output=True, text=True
+    )
     if url.returncode != 0:
         raise BuildError(
             f"this repository has no {remote!r} remote to push the gh-pages branch to; add one with "

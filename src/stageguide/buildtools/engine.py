@@ -27,10 +27,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError
 from . import sheets
+from .errors import BuildError
+from .runtime import (
+    node_executable,
+    pyodide_dir,
+    pyodide_version,
+    replace_file,
+    runtime_files,
+    sha256_file,
+)
 from .stdlib import TRACER, trace_stdlib
-from .runtime import node_executable, pyodide_dir, pyodide_version, replace_file, runtime_files, sha256_file
 
 Progress = Callable[[str], None]
 
@@ -40,7 +47,16 @@ HERE = Path(__file__).resolve().parent
 PACKAGE = HERE.parent
 COMPILER = HERE.parent / "node" / "compile_wheel.mjs"
 # The build code itself is an input: changing how the wheel is made must rebuild it.
-BUILD_CODE = (HERE / "engine.py", HERE / "runtime.py", HERE / "errors.py", HERE / "stdlib.py", HERE / "sheets.py", COMPILER, TRACER, sheets.READER)
+BUILD_CODE = (
+    HERE / "engine.py",
+    HERE / "runtime.py",
+    HERE / "errors.py",
+    HERE / "stdlib.py",
+    HERE / "sheets.py",
+    COMPILER,
+    TRACER,
+    sheets.READER,
+)
 TRACE = "stdlib-files.json"
 STAMP = "stamp.json"
 COMPILE_TIMEOUT = 180
@@ -67,7 +83,11 @@ class EngineBuild:
 
 
 def build_engine(
-    root: Path, quiz_paths: list[Path], out_dir: Path | None = None, progress: Progress = print, package: Path = PACKAGE
+    root: Path,
+    quiz_paths: list[Path],
+    out_dir: Path | None = None,
+    progress: Progress = print,
+    package: Path = PACKAGE,
 ) -> EngineBuild:
     """Build the compiled core wheel and the quiz JSON into out_dir (default build/engine/).
 
@@ -87,7 +107,9 @@ def build_engine(
         outputs = [out_dir / name for name in previous["outputs"]]
         progress(f"engine: up to date ({out_dir})")
         return _result(outputs, rebuilt=False)
-    changed = sorted(name for name in {*inputs, *old_inputs} if inputs.get(name) != old_inputs.get(name))
+    changed = sorted(
+        name for name in {*inputs, *old_inputs} if inputs.get(name) != old_inputs.get(name)
+    )
     if old_inputs:
         progress(f"engine: rebuilding; changed: {', '.join(changed) or 'an output is missing'}")
 
@@ -101,7 +123,9 @@ def build_engine(
         bundle_in, workbook = Path(temp) / "bundle.zip", Path(temp) / "sample.xlsx"
         bundle_in.write_bytes(sheets.make_bundle(library))
         workbook.write_bytes(sheets.sample_workbook(quizzes[0]))
-        traced, sheet_traced = trace_stdlib(node, pyodide_dir(root), wheel, quizzes, (bundle_in, workbook))
+        traced, sheet_traced = trace_stdlib(
+            node, pyodide_dir(root), wheel, quizzes, (bundle_in, workbook)
+        )
     trace = out_dir / TRACE
     replace_file(trace, (json.dumps(traced, indent=1) + "\n").encode("utf-8"))
     progress(f"engine: traced {len(traced)} stdlib files imported inside Pyodide")
@@ -143,10 +167,16 @@ def _outputs_intact(out_dir: Path, stamp: dict[str, Any]) -> bool:
 
 def core_sources(package: Path = PACKAGE) -> dict[str, Path]:
     """Archive name -> file for exactly what ships: the package marker and the core."""
-    files = [package / "__init__.py", *sorted((package / "core").glob("*.py")), package / "py.typed"]
+    files = [
+        package / "__init__.py",
+        *sorted((package / "core").glob("*.py")),
+        package / "py.typed",
+    ]
     missing = [str(p) for p in files if not p.is_file()]
     if missing or not (package / "core" / "__init__.py").is_file():
-        raise BuildError(f"the scoring core sources are incomplete; missing: {', '.join(missing) or package / 'core/__init__.py'}")
+        raise BuildError(
+            f"the scoring core sources are incomplete; missing: {', '.join(missing) or package / 'core/__init__.py'}"
+        )
     return {path.relative_to(package.parent).as_posix(): path for path in files}
 
 
@@ -158,7 +188,9 @@ def _result(outputs: list[Path], rebuilt: bool) -> EngineBuild:
     return EngineBuild(outputs[0], quizzes, sizes, rebuilt, trace, bundle)
 
 
-def _input_hashes(root: Path, sources: dict[str, Path], quiz_paths: list[Path], version: str) -> dict[str, str]:
+def _input_hashes(
+    root: Path, sources: dict[str, Path], quiz_paths: list[Path], version: str
+) -> dict[str, str]:
     """sha256 of every input by name, so the stamp can also say what changed."""
     runtime = pyodide_dir(root)
     named: list[tuple[str, Path]] = [*sources.items()]
@@ -186,10 +218,12 @@ def _read_stamp(out_dir: Path) -> dict[str, Any]:
 def _package_version(init_file: Path) -> str:
     """`stageguide.__version__`, read from the staged source rather than whatever is imported."""
     for node in ast.parse(init_file.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets
+        ):
             if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                 return node.value.value
-    raise BuildError(f"{init_file}: no `__version__ = \"...\"` found")
+    raise BuildError(f'{init_file}: no `__version__ = "..."` found')
 
 
 PYPROJECT = """\
@@ -212,7 +246,9 @@ stageguide = ["py.typed"]
 """
 
 
-def _build_plain_wheel(root: Path, sources: dict[str, Path], temp: Path, progress: Progress) -> Path:
+def _build_plain_wheel(
+    root: Path, sources: dict[str, Path], temp: Path, progress: Progress
+) -> Path:
     """Step (a): a py3-none-any wheel of the staged core, built by pypa `build`."""
     project = temp / "project"
     for name, path in sources.items():
@@ -222,39 +258,75 @@ def _build_plain_wheel(root: Path, sources: dict[str, Path], temp: Path, progres
     version = _package_version(sources["stageguide/__init__.py"])
     (project / "pyproject.toml").write_text(PYPROJECT.format(version=version), encoding="utf-8")
     dist = temp / "dist"
-    command = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(project)]
+    command = [
+        sys.executable,
+        "-m",
+        "build",
+        "--wheel",
+        "--no-isolation",
+        "--outdir",
+        str(dist),
+        str(project),
+    ]
     try:
-        done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+        done = subprocess.run(
+            command, cwd=project, capture_output=True, text=True, timeout=BUILD_TIMEOUT
+        )
     except subprocess.TimeoutExpired:
-        raise BuildError(f"building the plain core wheel did not finish within {BUILD_TIMEOUT} s") from None
+        raise BuildError(
+            f"building the plain core wheel did not finish within {BUILD_TIMEOUT} s"
+        ) from None
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
         raise BuildError(f"building the plain core wheel failed (exit {done.returncode}):\n{tail}")
     wheels = sorted(dist.glob("*-py3-none-any.whl"))
     if len(wheels) != 1:
-        raise BuildError(f"expected one py3-none-any wheel from `build`, found: {[w.name for w in wheels]}")
+        raise BuildError(
+            f"expected one py3-none-any wheel from `build`, found: {[w.name for w in wheels]}"
+        )
     size = sum(p.stat().st_size for p in sources.values())
-    progress(f"engine: built {wheels[0].name} ({wheels[0].stat().st_size:,} bytes; {len(sources)} files, {size:,} bytes of source)")
+    progress(
+        f"engine: built {wheels[0].name} ({wheels[0].stat().st_size:,} bytes; {len(sources)} files, {size:,} bytes of source)"
+    )
     return wheels[0]
 
 
-def _compile_in_pyodide(root: Path, sources: dict[str, Path], plain: Path, node: str, version: str, out_dir: Path, progress: Progress) -> Path:
+def _compile_in_pyodide(
+    root: Path,
+    sources: dict[str, Path],
+    plain: Path,
+    node: str,
+    version: str,
+    out_dir: Path,
+    progress: Progress,
+) -> Path:
     """Step (b): byte-compile every module inside Pyodide and repack the wheel sourceless."""
     with zipfile.ZipFile(plain) as archive:
-        members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+        members = {
+            info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()
+        }
     modules = {name: data for name, data in members.items() if name.endswith(".py")}
-    job = json.dumps({"files": {name: base64.b64encode(data).decode("ascii") for name, data in modules.items()}})
+    job = json.dumps(
+        {"files": {name: base64.b64encode(data).decode("ascii") for name, data in modules.items()}}
+    )
     started = time.monotonic()
     try:
         done = subprocess.run(
             [node, str(COMPILER), str(pyodide_dir(root))],
-            input=job, capture_output=True, text=True, timeout=COMPILE_TIMEOUT,
+            input=job,
+            capture_output=True,
+            text=True,
+            timeout=COMPILE_TIMEOUT,
         )
     except subprocess.TimeoutExpired:
-        raise BuildError(f"compiling inside Pyodide did not finish within {COMPILE_TIMEOUT} s ({COMPILER.name})") from None
+        raise BuildError(
+            f"compiling inside Pyodide did not finish within {COMPILE_TIMEOUT} s ({COMPILER.name})"
+        ) from None
     if done.returncode != 0 or not done.stdout.strip():
         tail = "\n".join(done.stderr.strip().splitlines()[-15:])
-        raise BuildError(f"Pyodide {version} could not run {COMPILER.name} (exit {done.returncode}):\n{tail}")
+        raise BuildError(
+            f"Pyodide {version} could not run {COMPILER.name} (exit {done.returncode}):\n{tail}"
+        )
     reply = json.loads(done.stdout.strip().splitlines()[-1])
     if not reply["ok"]:
         raise BuildError(_describe_failure(sources, reply, version))
@@ -282,7 +354,9 @@ def _describe_failure(sources: dict[str, Path], reply: dict[str, Any], version: 
     return f"{where}: {reply['message']}{text}\n(Pyodide {version} could not {action} this module of the scoring core)"
 
 
-def _repack(plain_name: str, members: dict[str, bytes], compiled: dict[str, bytes], tag: str) -> tuple[bytes, str]:
+def _repack(
+    plain_name: str, members: dict[str, bytes], compiled: dict[str, bytes], tag: str
+) -> tuple[bytes, str]:
     """The wheel with .pyc in place of .py, WHEEL retagged and RECORD rewritten to match."""
     dist, version = plain_name.split("-")[:2]
     info_dir = f"{dist}-{version}.dist-info"
@@ -294,8 +368,12 @@ def _repack(plain_name: str, members: dict[str, bytes], compiled: dict[str, byte
             files[name] = _retag(data.decode("utf-8"), tag).encode("utf-8")
         elif name != f"{info_dir}/RECORD":
             files[name] = data
-    ordered = sorted(n for n in files if not n.startswith(info_dir)) + sorted(n for n in files if n.startswith(info_dir))
-    record = [f"{n},sha256={_record_hash(files[n])},{len(files[n])}" for n in ordered] + [f"{info_dir}/RECORD,,"]
+    ordered = sorted(n for n in files if not n.startswith(info_dir)) + sorted(
+        n for n in files if n.startswith(info_dir)
+    )
+    record = [f"{n},sha256={_record_hash(files[n])},{len(files[n])}" for n in ordered] + [
+        f"{info_dir}/RECORD,,"
+    ]
     files[f"{info_dir}/RECORD"] = ("\n".join(record) + "\n").encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -308,7 +386,9 @@ def _repack(plain_name: str, members: dict[str, bytes], compiled: dict[str, byte
 
 
 def _retag(wheel_text: str, tag: str) -> str:
-    lines = [line for line in wheel_text.splitlines() if line.strip() and not line.startswith("Tag:")]
+    lines = [
+        line for line in wheel_text.splitlines() if line.strip() and not line.startswith("Tag:")
+    ]
     return "\n".join([*lines, f"Tag: {tag}-none-any"]) + "\n"
 
 
@@ -333,5 +413,7 @@ def _write_quizzes(quiz_paths: list[Path], out_dir: Path, progress: Progress) ->
         data = json.dumps(quiz.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         replace_file(target, data)
         written[quiz.id] = path
-        progress(f"engine: wrote {target.name} ({len(data):,} bytes; {len(quiz.statements)} statements, {len(quiz.stages)} stages) from {path.name}")
+        progress(
+            f"engine: wrote {target.name} ({len(data):,} bytes; {len(quiz.statements)} statements, {len(quiz.stages)} stages) from {path.name}"
+        )
     return [out_dir / f"{quiz_id}.json" for quiz_id in written]

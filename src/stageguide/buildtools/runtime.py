@@ -64,7 +64,9 @@ def pinned_version(root: Path) -> str:
         raise BuildError(f"{package}: cannot read the pinned Pyodide version ({error})") from None
     pin = str(pin).lstrip("=").strip()
     if not re.fullmatch(r"\d+(\.\d+)*", pin):
-        raise BuildError(f"{package}: pin Pyodide to an exact version (found {pin!r}), then {SETUP_HINT}")
+        raise BuildError(
+            f"{package}: pin Pyodide to an exact version (found {pin!r}), then {SETUP_HINT}"
+        )
     return pin
 
 
@@ -74,7 +76,9 @@ def pyodide_version(root: Path) -> str:
     try:
         installed = str(json.loads(installed_file.read_text(encoding="utf-8"))["version"])
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise BuildError(f"{installed_file}: cannot read the installed Pyodide version ({error}); {SETUP_HINT}") from None
+        raise BuildError(
+            f"{installed_file}: cannot read the installed Pyodide version ({error}); {SETUP_HINT}"
+        ) from None
     pinned = pinned_version(root)
     if installed != pinned:
         raise BuildError(
@@ -89,9 +93,13 @@ def node_executable() -> str:
     node = shutil.which("node")
     hint = "install Node.js 18 or newer (for example `apt-get install -y nodejs npm`), then run `python build.py setup`"
     if node is None:
-        raise BuildError(f"`node` is not on PATH; the scoring core is compiled and tested inside Pyodide under Node.js: {hint}")
+        raise BuildError(
+            f"`node` is not on PATH; the scoring core is compiled and tested inside Pyodide under Node.js: {hint}"
+        )
     try:
-        reported = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30, check=True).stdout
+        reported = subprocess.run(
+            [node, "--version"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout
     except (OSError, subprocess.SubprocessError) as error:
         raise BuildError(f"cannot run {node} --version ({error}); {hint}") from None
     match = re.match(r"v?(\d+)", reported.strip())
@@ -110,7 +118,9 @@ def runtime_files(root: Path) -> list[Path]:
     return paths
 
 
-def copy_runtime(root: Path, dest_dir: Path, progress: Progress = print, stdlib_files: list[str] | None = None) -> Path:
+def copy_runtime(
+    root: Path, dest_dir: Path, progress: Progress = print, stdlib_files: list[str] | None = None
+) -> Path:
     """Copy the runtime files into dest_dir and write their manifest; returns the manifest path.
 
     With `stdlib_files` (from the build's trace), python_stdlib.zip is replaced by
@@ -130,23 +140,40 @@ def copy_runtime(root: Path, dest_dir: Path, progress: Progress = print, stdlib_
     for source in sources:
         data = source.read_bytes()
         if stdlib_files is not None and source.name in (STDLIB_ZIP, LOCK_FILE):
-            trimmed = trim_stdlib(data, stdlib_files) if source.name == STDLIB_ZIP else _empty_lock(data)
+            trimmed = (
+                trim_stdlib(data, stdlib_files) if source.name == STDLIB_ZIP else _empty_lock(data)
+            )
             saved += len(data) - len(trimmed)
             data = trimmed
         digest = hashlib.sha256(data).hexdigest()
         target = dest_dir / source.name
-        if not (target.is_file() and target.stat().st_size == len(data) and sha256_file(target) == digest):
+        if not (
+            target.is_file()
+            and target.stat().st_size == len(data)
+            and sha256_file(target) == digest
+        ):
             replace_file(target, data)
             copied += 1
         entries.append({"name": source.name, "size": len(data), "sha256": digest})
         if source.name == WASM:
             entries.append(_precompress(data, digest, dest_dir))
-    manifest = {"pyodide": version, "stdlib": "full" if stdlib_files is None else "trimmed", "files": entries, "hash": manifest_hash(entries)}
+    manifest = {
+        "pyodide": version,
+        "stdlib": "full" if stdlib_files is None else "trimmed",
+        "files": entries,
+        "hash": manifest_hash(entries),
+    }
     path = dest_dir / MANIFEST
     replace_file(path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
     total = sum(int(e["size"]) for e in entries)
-    trimmed_note = f", trimmed: {len(stdlib_files)} stdlib files, no package index, {saved / 1e6:.1f} MB saved" if stdlib_files is not None else ""
-    progress(f"runtime: Pyodide {version}, {len(entries)} files, {total / 1e6:.1f} MB ({copied} copied{trimmed_note}) -> {dest_dir}")
+    trimmed_note = (
+        f", trimmed: {len(stdlib_files)} stdlib files, no package index, {saved / 1e6:.1f} MB saved"
+        if stdlib_files is not None
+        else ""
+    )
+    progress(
+        f"runtime: Pyodide {version}, {len(entries)} files, {total / 1e6:.1f} MB ({copied} copied{trimmed_note}) -> {dest_dir}"
+    )
     return path
 
 
@@ -164,13 +191,27 @@ def _precompress(wasm: bytes, wasm_digest: str, dest_dir: Path) -> dict[str, obj
     try:
         previous = json.loads((dest_dir / MANIFEST).read_text(encoding="utf-8"))
         entry = next(e for e in previous["files"] if e["name"] == PRECOMPRESSED_WASM)
-        if entry["from_sha256"] == wasm_digest and target.is_file() and sha256_file(target) == entry["sha256"]:
-            return {"name": PRECOMPRESSED_WASM, "size": target.stat().st_size, "sha256": entry["sha256"], "from_sha256": wasm_digest}
+        if (
+            entry["from_sha256"] == wasm_digest
+            and target.is_file()
+            and sha256_file(target) == entry["sha256"]
+        ):
+            return {
+                "name": PRECOMPRESSED_WASM,
+                "size": target.stat().st_size,
+                "sha256": entry["sha256"],
+                "from_sha256": wasm_digest,
+            }
     except (OSError, ValueError, KeyError, TypeError, StopIteration):
         pass
     data = gzip.compress(wasm, compresslevel=9, mtime=0)
     replace_file(target, data)
-    return {"name": PRECOMPRESSED_WASM, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "from_sha256": wasm_digest}
+    return {
+        "name": PRECOMPRESSED_WASM,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "from_sha256": wasm_digest,
+    }
 
 
 def _empty_lock(data: bytes) -> bytes:
@@ -200,7 +241,11 @@ def transfer_sizes(files: dict[str, Path]) -> dict[str, int]:
     The browser unpacks those bytes before any script sees them, so the page counts
     their unpacked bytes and scales them to this size.
     """
-    return {name: len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)) for name, path in files.items() if path.name.endswith(TEXT_SUFFIXES)}
+    return {
+        name: len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
+        for name, path in files.items()
+        if path.name.endswith(TEXT_SUFFIXES)
+    }
 
 
 def manifest_hash(entries: list[dict[str, object]]) -> str:

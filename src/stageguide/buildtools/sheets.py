@@ -30,7 +30,9 @@ def library_versions() -> dict[str, str]:
     try:
         return {name: metadata.version(name) for name in DISTRIBUTIONS}
     except metadata.PackageNotFoundError as error:
-        raise BuildError(f"the spreadsheet reader needs {error.name}, which is not installed; run `python build.py setup`") from None
+        raise BuildError(
+            f"the spreadsheet reader needs {error.name}, which is not installed; run `python build.py setup`"
+        ) from None
 
 
 def library_files() -> dict[str, bytes]:
@@ -40,7 +42,11 @@ def library_files() -> dict[str, bytes]:
         dist = metadata.distribution(name)
         for entry in dist.files or []:
             path = str(entry)
-            if "__pycache__" in path or path.endswith((".pyc", "RECORD", "INSTALLER", "REQUESTED")) or path.startswith(".."):
+            if (
+                "__pycache__" in path
+                or path.endswith((".pyc", "RECORD", "INSTALLER", "REQUESTED"))
+                or path.startswith("..")
+            ):
                 continue
             if not (path.split("/")[0] in PACKAGES or ".dist-info/" in path):
                 continue
@@ -60,14 +66,18 @@ def make_bundle(files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def with_stdlib(files: dict[str, bytes], full_stdlib_zip: bytes, stdlib_files: list[str]) -> dict[str, bytes]:
+def with_stdlib(
+    files: dict[str, bytes], full_stdlib_zip: bytes, stdlib_files: list[str]
+) -> dict[str, bytes]:
     """The bundle's files plus the traced stdlib files, under STDLIB_FOLDER."""
     combined = dict(files)
     with zipfile.ZipFile(io.BytesIO(full_stdlib_zip)) as stdlib:
         present = set(stdlib.namelist())
         for name in stdlib_files:
             if name not in present:
-                raise BuildError(f"the spreadsheet trace names {name}, which the stdlib zip does not hold")
+                raise BuildError(
+                    f"the spreadsheet trace names {name}, which the stdlib zip does not hold"
+                )
             combined[f"{STDLIB_FOLDER}/{name}"] = stdlib.read(name)
     return combined
 
@@ -84,8 +94,17 @@ def sample_workbook(quiz_json: Path) -> bytes:
     sheet = book.active
     sheet.append(["ID", "Start time", "Name", *(s["id"] for s in quiz["statements"])])
     labels = [p["label"] for p in quiz["scale"]]
-    sheet.append([1, datetime.datetime(2026, 3, 2, 9, 10), "Ana", *([labels[-1]] * len(quiz["statements"]))])
-    sheet.append([2.0, datetime.date(2026, 3, 2), True, *([quiz["scale"][0]["value"]] * len(quiz["statements"]))])
+    sheet.append(
+        [1, datetime.datetime(2026, 3, 2, 9, 10), "Ana", *([labels[-1]] * len(quiz["statements"]))]
+    )
+    sheet.append(
+        [
+            2.0,
+            datetime.date(2026, 3, 2),
+            True,
+            *([quiz["scale"][0]["value"]] * len(quiz["statements"])),
+        ]
+    )
     book.create_sheet("Notes").append(["a second sheet"])
     out = io.BytesIO()
     book.save(out)

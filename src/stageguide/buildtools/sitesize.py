@@ -20,7 +20,9 @@ def human(size: int) -> str:
 def report_site(site: Path) -> str:
     files = [(path.stat().st_size, path) for path in site.rglob("*") if path.is_file()]
     total = sum(size for size, _ in files)
-    lines = [f"Built site: {site} — {len(files)} files, {human(total)} (GitHub Pages allows {human(SITE_LIMIT)})"]
+    lines = [
+        f"Built site: {site} — {len(files)} files, {human(total)} (GitHub Pages allows {human(SITE_LIMIT)})"
+    ]
     lines.append("Largest files:")
     for size, path in sorted(files, key=lambda item: item[0], reverse=True)[:SHOWN]:
         flag = "  <-- over GitHub Pages' 100 MB file limit" if size > FILE_LIMIT else ""

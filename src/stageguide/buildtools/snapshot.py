@@ -31,30 +31,60 @@ KEEP = 3  # snapshots kept per quiz: variants (e.g. stdlib: full) need not remak
 def snapshot_key(runtime_dir: Path, wheel: Path, quiz_json: Path) -> str:
     """A short hash of every input: a different runtime, wheel, quiz or maker gives a different file."""
     digest = hashlib.sha256()
-    inputs = [*sorted(p for p in runtime_dir.iterdir() if p.is_file()), wheel, quiz_json, MAKER, Path(__file__)]
+    inputs = [
+        *sorted(p for p in runtime_dir.iterdir() if p.is_file()),
+        wheel,
+        quiz_json,
+        MAKER,
+        Path(__file__),
+    ]
     for path in inputs:
         digest.update(path.name.encode("utf-8") + b"\0" + bytes.fromhex(sha256_file(path)))
     return digest.hexdigest()[:16]
 
 
-def build_snapshot(runtime_dir: Path, wheel: Path, quiz_json: Path, out_dir: Path, progress: Callable[[str], None] = print) -> Path:
+def build_snapshot(
+    runtime_dir: Path,
+    wheel: Path,
+    quiz_json: Path,
+    out_dir: Path,
+    progress: Callable[[str], None] = print,
+) -> Path:
     """The snapshot file for these inputs, made unless an intact one already exists."""
     key = snapshot_key(runtime_dir, wheel, quiz_json)
     target = out_dir / f"{PREFIX}{key}{SUFFIX}"
     stamp = target.with_name(target.name + ".sha256")
-    if target.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == sha256_file(target):
+    if (
+        target.is_file()
+        and stamp.is_file()
+        and stamp.read_text(encoding="utf-8").strip() == sha256_file(target)
+    ):
         progress(f"start-up snapshot: up to date ({target.name})")
         return target
     out_dir.mkdir(parents=True, exist_ok=True)
     _prune(out_dir)
-    command = [node_executable(), str(MAKER), str(runtime_dir), str(wheel), str(quiz_json), str(target)]
+    command = [
+        node_executable(),
+        str(MAKER),
+        str(runtime_dir),
+        str(wheel),
+        str(quiz_json),
+        str(target),
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=SNAPSHOT_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        raise BuildError(f"making the start-up snapshot ({MAKER.name}) took more than {SNAPSHOT_TIMEOUT_S} s") from None
+        raise BuildError(
+            f"making the start-up snapshot ({MAKER.name}) took more than {SNAPSHOT_TIMEOUT_S} s"
+        ) from None
     if done.returncode != 0:
-        tail = "\n".join(done.stderr.strip().splitlines()[-12:]) or "(no message: Pyodide never finished starting)"
-        raise BuildError(f"making the start-up snapshot failed (node {MAKER.name}, exit {done.returncode}):\n{tail}")
+        tail = (
+            "\n".join(done.stderr.strip().splitlines()[-12:])
+            or "(no message: Pyodide never finished starting)"
+        )
+        raise BuildError(
+            f"making the start-up snapshot failed (node {MAKER.name}, exit {done.returncode}):\n{tail}"
+        )
     try:
         figures = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
@@ -70,6 +100,6 @@ def build_snapshot(runtime_dir: Path, wheel: Path, quiz_json: Path, out_dir: Pat
 def _prune(out_dir: Path) -> None:
     """Keep the newest few snapshots (with their stamps); older inputs are unlikely to come back."""
     made = sorted(out_dir.glob(f"{PREFIX}*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in made[KEEP - 1:]:
+    for old in made[KEEP - 1 :]:
         old.unlink(missing_ok=True)
         old.with_name(old.name + ".sha256").unlink(missing_ok=True)

@@ -57,8 +57,10 @@ class SiteServer:
         assert self._httpd is not None, "server not started"
         return f"http://{self.host}:{self._httpd.server_port}{self.prefix}"
 
-    def start(self) -> "SiteServer":
-        handler: Callable[..., SimpleHTTPRequestHandler] = partial(_Handler, self, directory=str(self.root))
+    def start(self) -> SiteServer:
+        handler: Callable[..., SimpleHTTPRequestHandler] = partial(
+            _Handler, self, directory=str(self.root)
+        )
         self._httpd = ThreadingHTTPServer((self.host, 0), handler)
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
@@ -70,14 +72,20 @@ class SiteServer:
             self._httpd.server_close()
             self._httpd = None
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
-COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml", "application/manifest+json")
+COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "application/javascript",
+    "image/svg+xml",
+    "application/manifest+json",
+)
 _GZIPPED: dict[tuple[str, float], bytes] = {}
 
 
@@ -93,18 +101,20 @@ class _Handler(SimpleHTTPRequestHandler):
         bare = path.split("?", 1)[0].split("#", 1)[0]
         if not bare.startswith(prefix) and bare + "/" != prefix:
             return str(self.state.root / "__outside_the_mount__")
-        return super().translate_path("/" + path[len(prefix):])
+        return super().translate_path("/" + path[len(prefix) :])
 
     def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
         """Headers only, the same ones a GET would get (the engine asks whether wasm travels compressed)."""
         self.state.log.append(f"HEAD {self.path}")
-        relative = self.path.split("?", 1)[0][len(self.state.prefix):]
-        if relative in self.state.overrides or not (self.state.gzip and self._send_compressed(head=True)):
+        relative = self.path.split("?", 1)[0][len(self.state.prefix) :]
+        if relative in self.state.overrides or not (
+            self.state.gzip and self._send_compressed(head=True)
+        ):
             super().do_HEAD()
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self.state.log.append(self.path)
-        relative = self.path.split("?", 1)[0][len(self.state.prefix):]
+        relative = self.path.split("?", 1)[0][len(self.state.prefix) :]
         override = self.state.overrides.get(relative)
         if override is None:
             if not (self.state.gzip and self._send_compressed()):
@@ -112,7 +122,11 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         body = override.body
         if body is None:
-            body = Path(self.translate_path(self.path)).read_bytes() if override.status == 200 else b"not found"
+            body = (
+                Path(self.translate_path(self.path)).read_bytes()
+                if override.status == 200
+                else b"not found"
+            )
         self.send_response(override.status)
         self.send_header("Content-Type", override.content_type or self.guess_type(self.path))
         self.send_header("Content-Length", str(len(body)))
@@ -125,7 +139,11 @@ class _Handler(SimpleHTTPRequestHandler):
         if path.is_dir():
             path = path / "index.html"
         kind = self.guess_type(str(path))
-        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", "") or not self._compressible(kind):
+        if (
+            not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not self._compressible(kind)
+        ):
             return False
         stamp = path.stat().st_mtime
         modified = email.utils.formatdate(stamp, usegmt=True)
@@ -149,7 +167,9 @@ class _Handler(SimpleHTTPRequestHandler):
         return True
 
     def _compressible(self, kind: str) -> bool:
-        return kind.startswith(COMPRESSIBLE) or (self.state.gzip_wasm and kind == "application/wasm")
+        return kind.startswith(COMPRESSIBLE) or (
+            self.state.gzip_wasm and kind == "application/wasm"
+        )
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = self.state.root / "404.html"

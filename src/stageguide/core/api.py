@@ -34,11 +34,17 @@ def handle(kind: str, payload: str) -> str:
         if kind == "load":
             quiz = load_quiz(data.get("quiz"), source=str(data.get("source") or "quiz.json"))
             _quizzes[quiz.id] = quiz
-            reply: Any = {"id": quiz.id, "version": quiz.version, "statements": len(quiz.statements)}
+            reply: Any = {
+                "id": quiz.id,
+                "version": quiz.version,
+                "statements": len(quiz.statements),
+            }
         else:
             handler = HANDLERS.get(kind)
             if handler is None:
-                raise _RequestError(f"unknown request kind {kind!r}; expected one of: load, {', '.join(HANDLERS)}")
+                raise _RequestError(
+                    f"unknown request kind {kind!r}; expected one of: load, {', '.join(HANDLERS)}"
+                )
             reply = handler(_quiz_for(data), data)
         return json.dumps({"ok": True, "data": reply})
     except AnswerError as error:
@@ -73,7 +79,9 @@ def _score(quiz: Quiz, data: dict[str, Any]) -> Any:
 
 
 def _encode(quiz: Quiz, data: dict[str, Any]) -> Any:
-    return {"code": sharecode.encode(quiz, data.get("answers"), data.get("group"), data.get("name"))}
+    return {
+        "code": sharecode.encode(quiz, data.get("answers"), data.get("group"), data.get("name"))
+    }
 
 
 def _decode(quiz: Quiz, data: dict[str, Any]) -> Any:
@@ -107,7 +115,15 @@ def _team(quiz: Quiz, data: dict[str, Any]) -> Any:
         raise AnswerError("the file must be sent as {name, base64}")
     name = file.get("name") if isinstance(file.get("name"), str) else ""
     what = f"“{name}”" if name else "the file"
-    return team_report(quiz, read_file(quiz, decode_base64(file.get("base64"), what), name, kind if isinstance(kind, str) else "auto"))
+    return team_report(
+        quiz,
+        read_file(
+            quiz,
+            decode_base64(file.get("base64"), what),
+            name,
+            kind if isinstance(kind, str) else "auto",
+        ),
+    )
 
 
 HANDLERS: dict[str, Handler] = {

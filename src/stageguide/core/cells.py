@@ -53,7 +53,9 @@ def _number_and_label(key: str) -> list[tuple[int, str]]:
         found.append((int(first.group(1)), first.group(2)))
     last = _NUMBER_LAST.fullmatch(key)
     if last:
-        label, digits = (last.group(1), last.group(2)) if last.group(2) else (last.group(3), last.group(4))
+        label, digits = (
+            (last.group(1), last.group(2)) if last.group(2) else (last.group(3), last.group(4))
+        )
         found.append((int(digits), label))
     return found
 
@@ -69,7 +71,9 @@ def read_group(quiz: Quiz, text: str) -> str | None:
     return None
 
 
-UNJUDGED_CELLS = frozenset({"x", "?", "can't judge", "cannot judge", "can't judge this", "don't know", "n/a"})
+UNJUDGED_CELLS = frozenset(
+    {"x", "?", "can't judge", "cannot judge", "can't judge this", "don't know", "n/a"}
+)
 
 
 def is_unjudged(quiz: Quiz, text: str) -> bool:
@@ -89,5 +93,9 @@ def describe_cell(text: str) -> str:
 
 def expected_answer(quiz: Quiz) -> str:
     labels = ", ".join(point.label for point in quiz.scale)
-    unsure = f", or x / {quiz.unsure.label!r} for a statement the person could not judge" if quiz.unsure else ""
+    unsure = (
+        f", or x / {quiz.unsure.label!r} for a statement the person could not judge"
+        if quiz.unsure
+        else ""
+    )
     return f"a number from {quiz.scale_min} to {quiz.scale_max} or one of: {labels}{unsure}"

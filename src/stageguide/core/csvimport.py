@@ -33,8 +33,20 @@ from .tablerows import Row, Table, first_record, read_csv_table
 from .textdecode import WINDOWS_1252, decode_text
 
 __all__ = [
-    "FORMATS", "MAX_CODES_CHARS", "MAX_CSV_BYTES", "MAX_RESPONDENTS", "Respondent", "Roster", "Skipped",
-    "guess_format", "read_codes", "read_csv", "read_file", "read_roster", "read_table", "register_spreadsheet_reader",
+    "FORMATS",
+    "MAX_CODES_CHARS",
+    "MAX_CSV_BYTES",
+    "MAX_RESPONDENTS",
+    "Respondent",
+    "Roster",
+    "Skipped",
+    "guess_format",
+    "read_codes",
+    "read_csv",
+    "read_file",
+    "read_roster",
+    "read_table",
+    "register_spreadsheet_reader",
     "split_team_link",
 ]
 
@@ -78,7 +90,9 @@ class Roster:
     respondents: tuple[Respondent, ...]
     skipped: tuple[Skipped, ...] = ()
     ignored_columns: tuple[str, ...] = ()
-    header_rows: tuple[Skipped, ...] = ()  # rows read as part of the header, not as anyone's answers
+    header_rows: tuple[
+        Skipped, ...
+    ] = ()  # rows read as part of the header, not as anyone's answers
     notes: tuple[str, ...] = ()  # how the file was read, where a choice was made
 
 
@@ -87,7 +101,9 @@ def read_roster(quiz: Quiz, text: object, kind: object = "auto") -> Roster:
     if not isinstance(text, str):
         raise AnswerError("the team's answers must be given as text")
     if kind not in FORMATS or kind == "xlsx":
-        raise AnswerError(f"unknown input format {kind!r} for text; expected one of: auto, csv, codes")
+        raise AnswerError(
+            f"unknown input format {kind!r} for text; expected one of: auto, csv, codes"
+        )
     if kind == "auto":
         kind = guess_format(quiz, text)
     return read_csv(quiz, text) if kind == "csv" else read_codes(quiz, text)
@@ -99,11 +115,18 @@ def read_file(quiz: Quiz, data: bytes, name: str = "", kind: str = "auto") -> Ro
         raise AnswerError(f"unknown input format {kind!r}; expected one of: {', '.join(FORMATS)}")
     what = f"“{name}”" if name else "the file"
     check_size(len(data), MAX_CSV_BYTES, what)
-    if kind == "xlsx" or (kind == "auto" and (data.startswith(_ZIP_MAGIC) or name.lower().endswith(SPREADSHEET_SUFFIXES))):
+    if kind == "xlsx" or (
+        kind == "auto"
+        and (data.startswith(_ZIP_MAGIC) or name.lower().endswith(SPREADSHEET_SUFFIXES))
+    ):
         if not data.startswith(_ZIP_MAGIC):
-            raise AnswerError(f"{what} is not an Excel workbook (.xlsx); save it again from the spreadsheet, or export a CSV file")
+            raise AnswerError(
+                f"{what} is not an Excel workbook (.xlsx); save it again from the spreadsheet, or export a CSV file"
+            )
         if _spreadsheet_reader is None:
-            raise AnswerError("reading spreadsheets needs the openpyxl package, which is not installed; install it, or save the sheet as CSV")
+            raise AnswerError(
+                "reading spreadsheets needs the openpyxl package, which is not installed; install it, or save the sheet as CSV"
+            )
         return read_table(quiz, _spreadsheet_reader(data))
     decoded = decode_text(data, what)
     if kind == "auto":
@@ -113,7 +136,14 @@ def read_file(quiz: Quiz, data: bytes, name: str = "", kind: str = "auto") -> Ro
     roster = read_csv(quiz, decoded.text)
     if decoded.encoding == WINDOWS_1252:
         note = f"{what} is not UTF-8; it was read as Windows-1252, the encoding Excel uses for “CSV” in much of Europe"
-        roster = Roster(roster.source, roster.respondents, roster.skipped, roster.ignored_columns, roster.header_rows, (note, *roster.notes))
+        roster = Roster(
+            roster.source,
+            roster.respondents,
+            roster.skipped,
+            roster.ignored_columns,
+            roster.header_rows,
+            (note, *roster.notes),
+        )
     return roster
 
 
@@ -125,17 +155,23 @@ def decode_base64(text: object, what: str = "the file") -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise AnswerError(f"{what} did not arrive whole (its base64 is damaged); choose it again") from None
+        raise AnswerError(
+            f"{what} did not arrive whole (its base64 is damaged); choose it again"
+        ) from None
 
 
 def guess_format(quiz: Quiz, text: str) -> str:
-    """"csv" when the first record splits into several cells and is not a link or code, else "codes"."""
+    """ "csv" when the first record splits into several cells and is not a link or code, else "codes"."""
     for line in text.lstrip("\ufeff").splitlines():
         line = line.strip()
         if not line:
             continue
         token = line.split()[0]
-        if "#a=" in token or "#t=" in token or token.startswith(("a=", "t=", f"{quiz.id}.", "http://", "https://")):
+        if (
+            "#a=" in token
+            or "#t=" in token
+            or token.startswith(("a=", "t=", f"{quiz.id}.", "http://", "https://"))
+        ):
             return "codes"
         break
     else:
@@ -151,7 +187,9 @@ def read_codes(quiz: Quiz, text: str) -> Roster:
     check_size(len(text), MAX_CODES_CHARS, "the pasted text")
     items = list(_code_items(text))
     if not items:
-        raise AnswerError("nothing to report: paste at least one share link or code, one per line, or choose a CSV file")
+        raise AnswerError(
+            "nothing to report: paste at least one share link or code, one per line, or choose a CSV file"
+        )
     _check_count(len(items), "share links or codes")
     respondents: list[Respondent] = []
     skipped: list[Skipped] = []
@@ -197,13 +235,24 @@ def read_table(quiz: Quiz, table: Table) -> Roster:
     _check_fit(quiz, table, header.row.number, header.statements, header.duplicates, header.labels)
     body = [row for row in header.body if not row.blank]
     if not body and not table.broken:
-        below = [f for f in header.furniture if f.number > header.row.number and "empty" not in f.what]
-        hint = "".join(f"; row {f.number} looks like part of the header: {f.what}" for f in below[:3])
-        raise AnswerError(f"the {table.source} has a header (row {header.row.number}) but no respondents below it{hint}")
-    _check_count(len(body) + len([b for b in table.broken if b.number > header.row.number]), "rows of answers")
+        below = [
+            f for f in header.furniture if f.number > header.row.number and "empty" not in f.what
+        ]
+        hint = "".join(
+            f"; row {f.number} looks like part of the header: {f.what}" for f in below[:3]
+        )
+        raise AnswerError(
+            f"the {table.source} has a header (row {header.row.number}) but no respondents below it{hint}"
+        )
+    _check_count(
+        len(body) + len([b for b in table.broken if b.number > header.row.number]),
+        "rows of answers",
+    )
     layout = column_roles(quiz, header.labels, header.statements, tuple(body))
     respondents: list[Respondent] = []
-    skipped = [Skipped(f"row {b.number}", b.message) for b in table.broken if b.number > header.row.number]
+    skipped = [
+        Skipped(f"row {b.number}", b.message) for b in table.broken if b.number > header.row.number
+    ]
     for row in body:
         where = _where(row)
         try:
@@ -213,7 +262,9 @@ def read_table(quiz: Quiz, table: Table) -> Roster:
     skipped.sort(key=lambda s: int(s.where.split()[1]))
     ignored = tuple(column.label for column in layout.ignored)
     furniture = tuple(Skipped(f"row {f.number}", f.what) for f in header.furniture)
-    roster = Roster("csv", tuple(respondents), tuple(skipped), ignored, furniture, (*table.notes, *layout.notes))
+    roster = Roster(
+        "csv", tuple(respondents), tuple(skipped), ignored, furniture, (*table.notes, *layout.notes)
+    )
     return _finish(roster, "row")
 
 
@@ -222,8 +273,12 @@ def _where(row: Row) -> str:
 
 
 def _check_fit(
-    quiz: Quiz, table: Table, number: int, statements: dict[int, Statement],
-    duplicates: tuple[tuple[int, int, Statement], ...], labels: tuple[str, ...],
+    quiz: Quiz,
+    table: Table,
+    number: int,
+    statements: dict[int, Statement],
+    duplicates: tuple[tuple[int, int, Statement], ...],
+    labels: tuple[str, ...],
 ) -> None:
     problems = [
         f"{Column(a, labels[a]).label} and {Column(b, labels[b]).label} both hold statement {s.id!r}; keep one"
@@ -250,7 +305,9 @@ def _respondent(quiz: Quiz, layout: Layout, row: Row, where: str) -> Respondent:
 
     problems: list[str] = []
     if len(cells) > layout.width and any(cells[i].strip() for i in range(layout.width, len(cells))):
-        problems.append(f"it has {len(cells)} cells but the header has {layout.width}; check for a stray separator or quote")
+        problems.append(
+            f"it has {len(cells)} cells but the header has {layout.width}; check for a stray separator or quote"
+        )
     answers: list[int | None] = []
     for column in layout.statements:
         if is_unjudged(quiz, cell(column.index)):
@@ -258,7 +315,9 @@ def _respondent(quiz: Quiz, layout: Layout, row: Row, where: str) -> Respondent:
             continue
         value = read_answer(quiz, cell(column.index))
         if value is None:
-            problems.append(f"{column.label}: {describe_cell(cell(column.index))}; expected {expected_answer(quiz)}")
+            problems.append(
+                f"{column.label}: {describe_cell(cell(column.index))}; expected {expected_answer(quiz)}"
+            )
         else:
             answers.append(value)
     group = None
@@ -268,7 +327,9 @@ def _respondent(quiz: Quiz, layout: Layout, row: Row, where: str) -> Respondent:
             titles = ", ".join(g.title for g in quiz.groups) or "none (this quiz has no groups)"
             shown = cell(layout.group.index)
             shown = shown if len(shown) <= 40 else shown[:39] + "…"
-            problems.append(f"{layout.group.label}: {shown!r} is not a group of this quiz; expected one of: {titles}, or an empty cell")
+            problems.append(
+                f"{layout.group.label}: {shown!r} is not a group of this quiz; expected one of: {titles}, or an empty cell"
+            )
     name = None
     if layout.names:
         joined = " ".join(cell(column.index) for column in layout.names)
@@ -288,7 +349,9 @@ def _respondent(quiz: Quiz, layout: Layout, row: Row, where: str) -> Respondent:
 
 def _check_count(count: int, what: str) -> None:
     if count > MAX_RESPONDENTS:
-        raise AnswerError(f"this holds {count} {what}; a team report takes at most {MAX_RESPONDENTS} respondents, so split the team")
+        raise AnswerError(
+            f"this holds {count} {what}; a team report takes at most {MAX_RESPONDENTS} respondents, so split the team"
+        )
 
 
 def _finish(roster: Roster, unit: str) -> Roster:
@@ -298,5 +361,9 @@ def _finish(roster: Roster, unit: str) -> Roster:
     shown = "; ".join(f"{s.where}: {s.message}" for s in roster.skipped[:3])
     more = f" (and {len(roster.skipped) - 3} more)" if len(roster.skipped) > 3 else ""
     count = len(roster.skipped)
-    head = f"the only {unit} could not be read" if count == 1 else f"none of the {count} {unit}s could be read"
+    head = (
+        f"the only {unit} could not be read"
+        if count == 1
+        else f"none of the {count} {unit}s could be read"
+    )
     raise AnswerError(f"{head}: {shown}{more}")

@@ -146,7 +146,12 @@ class Quiz:
             for d in self.dimensions
         ]
         data["statements"] = [
-            {"id": s.id, "dimension": s.dimension, "text": s.text, **({"why": s.why} if s.why else {})}
+            {
+                "id": s.id,
+                "dimension": s.dimension,
+                "text": s.text,
+                **({"why": s.why} if s.why else {}),
+            }
             for s in self.statements
         ]
         data["stages"] = [
@@ -230,7 +235,10 @@ def _check_node(node: Node, value: object, path: str, report: Callable[[str, str
             report(path, f"expected a list, found {_type_name(value)}")
             return
         if len(value) < node.min_items:
-            report(path, f"expected at least {node.min_items} item{'s' if node.min_items != 1 else ''}, found {len(value)}")
+            report(
+                path,
+                f"expected at least {node.min_items} item{'s' if node.min_items != 1 else ''}, found {len(value)}",
+            )
         if node.max_items is not None and len(value) > node.max_items:
             report(path, f"expected at most {node.max_items} items, found {len(value)}")
         for index, item in enumerate(value):
@@ -238,22 +246,32 @@ def _check_node(node: Node, value: object, path: str, report: Callable[[str, str
         return
     if isinstance(node, MapOf):
         if not isinstance(value, Mapping):
-            report(path, f"expected a mapping of ids to values ({node.doc.split(':')[0].lower()}), found {_type_name(value)}")
+            report(
+                path,
+                f"expected a mapping of ids to values ({node.doc.split(':')[0].lower()}), found {_type_name(value)}",
+            )
             return
         if not value:
             report(path, "expected at least one entry, found an empty mapping")
         for key, item in value.items():
             if not isinstance(key, str) or not _matches(node.key_pattern, key):
-                report(_join(path, str(key)), f"{str(key)!r} is not a valid id: lowercase letters, digits and dashes")
+                report(
+                    _join(path, str(key)),
+                    f"{str(key)!r} is not a valid id: lowercase letters, digits and dashes",
+                )
             else:
                 _check_node(node.value, item, _join(path, key), report)
         return
     _check_record(node, value, path, report)
 
 
-def _check_record(node: Record, value: object, path: str, report: Callable[[str, str], None]) -> None:
+def _check_record(
+    node: Record, value: object, path: str, report: Callable[[str, str], None]
+) -> None:
     if not isinstance(value, Mapping):
-        report(path, f"expected a mapping of keys ({', '.join(node.keys)}), found {_type_name(value)}")
+        report(
+            path, f"expected a mapping of keys ({', '.join(node.keys)}), found {_type_name(value)}"
+        )
         return
     for key in value:
         if key not in node.keys:
@@ -270,17 +288,24 @@ def _matches(pattern: str, value: str) -> bool:
     return re.fullmatch(pattern, value) is not None
 
 
-def _check_unique(items: list[Mapping[str, Any]], key: str, path: str, report: Callable[[str, str], None]) -> None:
+def _check_unique(
+    items: list[Mapping[str, Any]], key: str, path: str, report: Callable[[str, str], None]
+) -> None:
     seen: dict[object, int] = {}
     for index, item in enumerate(items):
         value = item[key]
         if value in seen:
-            report(f"{path}[{index}].{key}", f"duplicate {key} {value!r}; already used by {path}[{seen[value]}]")
+            report(
+                f"{path}[{index}].{key}",
+                f"duplicate {key} {value!r}; already used by {path}[{seen[value]}]",
+            )
         else:
             seen[value] = index
 
 
-def _check_meaning(data: Mapping[str, Any], broken: set[str], report: Callable[[str, str], None]) -> None:
+def _check_meaning(
+    data: Mapping[str, Any], broken: set[str], report: Callable[[str, str], None]
+) -> None:
     """Rules that span several keys: ids, references, the scale and the bands.
 
     A rule runs only when the sections it reads are well formed, so one
@@ -325,10 +350,15 @@ def _check_meaning(data: Mapping[str, Any], broken: set[str], report: Callable[[
             )
     for index, dim_id in enumerate(dimension_ids):
         if dim_id not in used:
-            report(f"dimensions[{index}]", f"dimension {dim_id!r} has no statements; give it one or remove it")
+            report(
+                f"dimensions[{index}]",
+                f"dimension {dim_id!r} has no statements; give it one or remove it",
+            )
 
 
-def _check_bands(data: Mapping[str, Any], values: list[int], report: Callable[[str, str], None]) -> None:
+def _check_bands(
+    data: Mapping[str, Any], values: list[int], report: Callable[[str, str], None]
+) -> None:
     count = len(data["statements"])
     lowest, highest = min(values) * count, max(values) * count
     expected = lowest
@@ -339,22 +369,40 @@ def _check_bands(data: Mapping[str, Any], values: list[int], report: Callable[[s
             report(where, f"min {low} is above max {high}")
         if low < expected:
             if index == 0:
-                report(f"{where}.min", f"{low} is below the lowest possible total {lowest}; expected {lowest}")
+                report(
+                    f"{where}.min",
+                    f"{low} is below the lowest possible total {lowest}; expected {lowest}",
+                )
             else:
-                report(f"{where}.min", f"band {low}-{high} overlaps the band before it; expected min {expected}")
+                report(
+                    f"{where}.min",
+                    f"band {low}-{high} overlaps the band before it; expected min {expected}",
+                )
         elif low > expected:
             if index == 0:
-                report(f"{where}.min", f"{low} leaves {_totals(lowest, low - 1)} outside every stage; expected {lowest}")
+                report(
+                    f"{where}.min",
+                    f"{low} leaves {_totals(lowest, low - 1)} outside every stage; expected {lowest}",
+                )
             else:
-                report(f"{where}.min", f"gap: no stage covers {_totals(expected, low - 1)}; expected min {expected}")
+                report(
+                    f"{where}.min",
+                    f"gap: no stage covers {_totals(expected, low - 1)}; expected min {expected}",
+                )
         expected = max(expected, high + 1)
     last = data["stages"][-1]["band"]["max"]
     if last != highest:
         where = f"stages[{len(data['stages']) - 1}].band.max"
         if last < highest:
-            report(where, f"no stage covers {_totals(last + 1, highest)}; expected {highest}, the highest possible total")
+            report(
+                where,
+                f"no stage covers {_totals(last + 1, highest)}; expected {highest}, the highest possible total",
+            )
         else:
-            report(where, f"{last} is above the highest possible total; expected {highest} ({count} statements x {max(values)})")
+            report(
+                where,
+                f"{last} is above the highest possible total; expected {highest} ({count} statements x {max(values)})",
+            )
 
 
 def _check_stage_advice(data: Mapping[str, Any], report: Callable[[str, str], None]) -> None:
@@ -367,13 +415,17 @@ def _check_stage_advice(data: Mapping[str, Any], report: Callable[[str, str], No
     seen: dict[tuple[str, str], str] = {}
     for index, stage in enumerate(data["stages"]):
         for number, action in enumerate(stage["advice"]):
-            seen.setdefault((stage["id"], _normal_action(action)), f"stages[{index}].advice[{number}]")
+            seen.setdefault(
+                (stage["id"], _normal_action(action)), f"stages[{index}].advice[{number}]"
+            )
     for index, dim in enumerate(data["dimensions"]):
         path = f"dimensions[{index}].advice"
         advice = dim["advice"]
         for key in advice:
             if key not in stages:
-                report(f"{path}.{key}", f"{key!r} is not a stage; expected one of: {', '.join(stages)}")
+                report(
+                    f"{path}.{key}", f"{key!r} is not a stage; expected one of: {', '.join(stages)}"
+                )
         for stage in stages[:-1]:
             if stage not in advice:
                 report(
@@ -385,7 +437,10 @@ def _check_stage_advice(data: Mapping[str, Any], report: Callable[[str, str], No
                 where = f"{path}.{stage}[{number}]"
                 first = seen.setdefault((stage, _normal_action(action)), where)
                 if first != where:
-                    report(where, f"the same action is already given for stage {stage!r} at {first}; a result would show it twice")
+                    report(
+                        where,
+                        f"the same action is already given for stage {stage!r} at {first}; a result would show it twice",
+                    )
 
 
 def _normal_action(text: str) -> str:
@@ -419,7 +474,13 @@ def _build(data: Mapping[str, Any]) -> Quiz:
         ),
         stages=tuple(
             Stage(
-                s["id"], s["title"], s["summary"], s["page"], s["band"]["min"], s["band"]["max"], tuple(s["advice"])
+                s["id"],
+                s["title"],
+                s["summary"],
+                s["page"],
+                s["band"]["min"],
+                s["band"]["max"],
+                tuple(s["advice"]),
             )
             for s in data["stages"]
         ),

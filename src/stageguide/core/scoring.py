@@ -135,7 +135,9 @@ class Result:
         shown = {_normal(action) for action in self.stage.advice}
         out = []
         for dim in self.focus:
-            actions = tuple(a for a in dim.dimension.advice_at(self.stage.id) if _normal(a) not in shown)
+            actions = tuple(
+                a for a in dim.dimension.advice_at(self.stage.id) if _normal(a) not in shown
+            )
             shown.update(_normal(a) for a in actions)
             if actions:
                 out.append((dim, actions))
@@ -156,7 +158,9 @@ class Result:
             "no_stage_reason": self.no_stage_reason,
             "lowest_total": self.quiz.lowest_total,
             "highest_total": self.quiz.highest_total,
-            "stage": None if self.stage is None else {**self.stage.to_dict(), "index": self.quiz.stages.index(self.stage)},
+            "stage": None
+            if self.stage is None
+            else {**self.stage.to_dict(), "index": self.quiz.stages.index(self.stage)},
             "stages": [stage.to_dict() for stage in self.quiz.stages],
             "next_stage": None if upcoming is None else upcoming.to_dict(),
             "points_to_next": self.points_to_next,
@@ -166,7 +170,12 @@ class Result:
             "advice": {
                 "stage": list(self.stage_actions()),
                 "dimensions": [
-                    {"id": d.dimension.id, "title": d.dimension.title, "percent": d.percent, "advice": list(actions)}
+                    {
+                        "id": d.dimension.id,
+                        "title": d.dimension.title,
+                        "percent": d.percent,
+                        "advice": list(actions),
+                    }
                     for d, actions in self.focus_actions()
                 ],
             },
@@ -177,17 +186,21 @@ class Result:
 def check_answers(quiz: Quiz, answers: object) -> tuple[Answer, ...]:
     """Return the answers as a tuple (ints, and None for "can't judge"), or raise `AnswerError` saying what to fix."""
     if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence):
-        raise AnswerError(f"expected a list of {len(quiz.statements)} answers, found {type(answers).__name__}")
+        raise AnswerError(
+            f"expected a list of {len(quiz.statements)} answers, found {type(answers).__name__}"
+        )
     expected = len(quiz.statements)
     if len(answers) != expected:
         raise AnswerError(f"expected {expected} answers, one per statement, but got {len(answers)}")
     low, high = quiz.scale_min, quiz.scale_max
     problems = []
-    for number, (statement, value) in enumerate(zip(quiz.statements, answers), start=1):
+    for number, (statement, value) in enumerate(zip(quiz.statements, answers, strict=False), start=1):
         where = f"statement {number} (id: {statement.id})"
         if value is None:
             if quiz.unsure is None:
-                problems.append(f"{where}: no answer; this quiz has no \"can't judge\" option, so give a number {low}-{high}")
+                problems.append(
+                    f'{where}: no answer; this quiz has no "can\'t judge" option, so give a number {low}-{high}'
+                )
         elif isinstance(value, bool) or not isinstance(value, int):
             problems.append(f"{where}: {value!r} is not a whole number on the scale {low}-{high}")
         elif not low <= value <= high:
@@ -214,7 +227,7 @@ def score(quiz: Quiz, answers: object) -> Result:
     values = check_answers(quiz, answers)
     low, high = quiz.scale_min, quiz.scale_max
     by_dimension: dict[str, list[tuple[str, Answer]]] = {d.id: [] for d in quiz.dimensions}
-    for statement, value in zip(quiz.statements, values):
+    for statement, value in zip(quiz.statements, values, strict=False):
         by_dimension[statement.dimension].append((statement.id, value))
     scores = []
     for dim in quiz.dimensions:
@@ -226,11 +239,21 @@ def score(quiz: Quiz, answers: object) -> Result:
             exact = Fraction(dim_total, len(judged))
             mean = round(float(exact), 2)
             percent = _half_even((exact - low) * 100 / (high - low))
-        scores.append(DimensionScore(dim, tuple(sid for sid, _ in items), dim_total, len(judged), mean, percent))
+        scores.append(
+            DimensionScore(
+                dim, tuple(sid for sid, _ in items), dim_total, len(judged), mean, percent
+            )
+        )
     total = estimate_total(quiz, values)
     stage = None if total is None else quiz.stage_for(total)
-    ranked = sorted((d for d in scores if d.percent is not None), key=lambda d: d.percent or 0)  # stable: ties keep the quiz's order
-    focus = tuple(d for d in ranked if (d.percent or 0) < 100)[:FOCUS_COUNT] if stage is not None else ()
+    ranked = sorted(
+        (d for d in scores if d.percent is not None), key=lambda d: d.percent or 0
+    )  # stable: ties keep the quiz's order
+    focus = (
+        tuple(d for d in ranked if (d.percent or 0) < 100)[:FOCUS_COUNT]
+        if stage is not None
+        else ()
+    )
     return Result(quiz, values, total, stage, tuple(scores), focus, _low_answers(quiz, values))
 
 
@@ -240,11 +263,14 @@ def _low_answers(quiz: Quiz, values: tuple[Answer, ...]) -> tuple[LowAnswer, ...
     labels = {point.value: point.label for point in quiz.scale}
     low = [
         (value, number, statement)
-        for number, (statement, value) in enumerate(zip(quiz.statements, values), start=1)
+        for number, (statement, value) in enumerate(zip(quiz.statements, values, strict=False), start=1)
         if value is not None and value <= middle
     ]
     low.sort(key=lambda item: (item[0], item[1]))
-    return tuple(LowAnswer(number, statement, value, labels[value]) for value, number, statement in low[:LOW_COUNT])
+    return tuple(
+        LowAnswer(number, statement, value, labels[value])
+        for value, number, statement in low[:LOW_COUNT]
+    )
 
 
 def _half_up(value: Fraction) -> int:

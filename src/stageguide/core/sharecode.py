@@ -27,7 +27,9 @@ DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 UNJUDGED = "_"  # URL-safe, and not a base-36 digit
 MAX_CODE_LENGTH = 2000
 MAX_NAME_LENGTH = 40
-_CODE = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9]{1,9})\.([0-9a-z_]*)((?:~[a-z][A-Za-z0-9_-]*)*)")
+_CODE = re.compile(
+    r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9]{1,9})\.([0-9a-z_]*)((?:~[a-z][A-Za-z0-9_-]*)*)"
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class Share:
 def encode(quiz: Quiz, answers: object, group: str | None = None, name: str | None = None) -> str:
     """Make the share code for a complete set of answers."""
     values = check_answers(quiz, answers)
-    code = f"{quiz.id}.{quiz.version}." + "".join(UNJUDGED if v is None else DIGITS[v] for v in values)
+    code = f"{quiz.id}.{quiz.version}." + "".join(
+        UNJUDGED if v is None else DIGITS[v] for v in values
+    )
     if group:
         _check_group(quiz, group)
         code += f"~g{group}"
@@ -61,7 +65,9 @@ def clean_name(name: str | None) -> str | None:
         raise AnswerError("the name must be text")
     name = " ".join(_INVISIBLE.sub(_keep_flag_tags, name).split())
     if len(name) > MAX_NAME_LENGTH:
-        raise AnswerError(f"the name is {len(name)} characters long; keep it to {MAX_NAME_LENGTH} (initials are enough)")
+        raise AnswerError(
+            f"the name is {len(name)} characters long; keep it to {MAX_NAME_LENGTH} (initials are enough)"
+        )
     if any(_unshowable(ch) for ch in name):
         raise AnswerError("the name contains characters that cannot be shown")
     return name or None
@@ -74,8 +80,8 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 # Mongolian vowel separator and tag characters. The zero-width joiner and non-joiner stay:
 # Persian, Indic scripts and emoji need them. Tags stay inside a flag's tag sequence (🏴 + tags).
 _INVISIBLE = re.compile(
-    "\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F"
-    "|[\u00ad\u061c\u180e\u200b\u200e\u200f\u2060-\u2064\u206a-\u206f\ufeff\U000E0000-\U000E007F]"
+    "\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"
+    "|[\u00ad\u061c\u180e\u200b\u200e\u200f\u2060-\u2064\u206a-\u206f\ufeff\U000e0000-\U000e007f]"
 )
 
 
@@ -92,7 +98,9 @@ def extract_code(text: str) -> str:
     if not isinstance(text, str):
         raise AnswerError("a share code must be text")
     if len(text) > MAX_CODE_LENGTH:
-        raise AnswerError(f"this share code is {len(text)} characters long, far longer than any real code; check what was pasted")
+        raise AnswerError(
+            f"this share code is {len(text)} characters long, far longer than any real code; check what was pasted"
+        )
     text = text.strip()
     if "#" in text:
         text = text.split("#", 1)[1]
@@ -110,23 +118,29 @@ def decode(quiz: Quiz, text: str) -> Share:
         raise AnswerError("the share code is empty")
     match = _CODE.fullmatch(code)
     if match is None:
-        raise AnswerError("this is not a share code from this site; it should look like " + _example(quiz))
+        raise AnswerError(
+            "this is not a share code from this site; it should look like " + _example(quiz)
+        )
     quiz_id, version, digits, extras = match.groups()
     if quiz_id != quiz.id:
         raise AnswerError(f"this share code is for the quiz {quiz_id!r}, not for {quiz.id!r}")
     if version != str(int(version)):
-        raise AnswerError(f"this share code's version {version!r} is not written as the site writes it ({int(version)}); check what was pasted")
+        raise AnswerError(
+            f"this share code's version {version!r} is not written as the site writes it ({int(version)}); check what was pasted"
+        )
     if int(version) != quiz.version:
         raise AnswerError(
             f"this share code was made for version {int(version)} of the quiz, and the quiz is now version "
             f"{quiz.version}; its answers may not match the current statements, so please take the quiz again"
         )
     if len(digits) != len(quiz.statements):
-        raise AnswerError(f"this share code holds {len(digits)} answers, but the quiz has {len(quiz.statements)} statements")
+        raise AnswerError(
+            f"this share code holds {len(digits)} answers, but the quiz has {len(quiz.statements)} statements"
+        )
     if UNJUDGED in digits and quiz.unsure is None:
         number = digits.index(UNJUDGED) + 1
         raise AnswerError(
-            f"this share code marks statement {number} as not judged, but this quiz has no \"can't judge\" option"
+            f'this share code marks statement {number} as not judged, but this quiz has no "can\'t judge" option'
         )
     answers = tuple(None if ch == UNJUDGED else DIGITS.index(ch) for ch in digits)
     check_answers(quiz, answers)

@@ -32,7 +32,7 @@ class Integer:
 @dataclass(frozen=True)
 class ListOf:
     doc: str
-    item: "Node"
+    item: Node
     min_items: int = 0
     max_items: int | None = None
 
@@ -42,13 +42,13 @@ class MapOf:
     """A mapping whose keys are ids chosen by the author (e.g. stage ids) and whose values share one shape."""
 
     doc: str
-    value: "Node"
+    value: Node
     key_pattern: str = ID_PATTERN
 
 
 @dataclass(frozen=True)
 class Key:
-    node: "Node"
+    node: Node
     required: bool = True
 
 
@@ -66,7 +66,12 @@ DEFAULT_MAX_UNJUDGED = 25  # percent of statements that may go unjudged and stil
 STAGE_ADVICE = MapOf(
     "Actions for this dimension, written per stage: the key is a stage id, the value the next realistic steps "
     "for a respondent at that stage. Every stage except the most mature needs an entry; the most mature may have one.",
-    ListOf("Concrete actions for a respondent at this stage, one per item.", Text("One action."), min_items=1, max_items=4),
+    ListOf(
+        "Concrete actions for a respondent at this stage, one per item.",
+        Text("One action."),
+        min_items=1,
+        max_items=4,
+    ),
 )
 
 UNSURE = Record(
@@ -119,7 +124,9 @@ STATEMENT = Record(
         "dimension": Key(Text("The id of the dimension this statement belongs to.", ID_PATTERN)),
         "text": Key(Text("The statement as the respondent reads it.")),
         "why": Key(
-            Text("Optional note on why this statement matters; shown with the result when the answer was low, never while answering."),
+            Text(
+                "Optional note on why this statement matters; shown with the result when the answer was low, never while answering."
+            ),
             required=False,
         ),
     },
@@ -139,7 +146,12 @@ STAGE = Record(
         "id": Key(Text("Stable id, lowercase letters, digits and dashes.", ID_PATTERN, 60)),
         "title": Key(Text("Name of the stage.", max_length=80)),
         "summary": Key(Text("One line describing the stage.")),
-        "page": Key(Text("Guide page for this stage, relative to docs/ (e.g. stages/aligned.md).", PAGE_PATTERN)),
+        "page": Key(
+            Text(
+                "Guide page for this stage, relative to docs/ (e.g. stages/aligned.md).",
+                PAGE_PATTERN,
+            )
+        ),
         "band": Key(BAND),
         "advice": Key(ADVICE),
     },
@@ -148,15 +160,24 @@ STAGE = Record(
 QUIZ = Record(
     "A staged self-assessment: statements rated on a scale, whose total places the respondent in a stage.",
     {
-        "id": Key(Text("Stable id of the quiz, lowercase letters, digits and dashes.", ID_PATTERN, 60)),
-        "version": Key(Integer("Raise it whenever statements change, so old share codes are refused.", 1)),
+        "id": Key(
+            Text("Stable id of the quiz, lowercase letters, digits and dashes.", ID_PATTERN, 60)
+        ),
+        "version": Key(
+            Integer("Raise it whenever statements change, so old share codes are refused.", 1)
+        ),
         "title": Key(Text("Title shown above the quiz.", max_length=200)),
         "intro": Key(Text("A short introduction shown above the statements.")),
         "scale": Key(ListOf("The answer scale, lowest value first.", SCALE_POINT, 2, 10)),
         "unsure": Key(UNSURE, required=False),
-        "groups": Key(ListOf("Optional groups a respondent may pick (e.g. Sales, Marketing).", GROUP, 1, 12), required=False),
+        "groups": Key(
+            ListOf("Optional groups a respondent may pick (e.g. Sales, Marketing).", GROUP, 1, 12),
+            required=False,
+        ),
         "dimensions": Key(ListOf("Themes the statements are grouped into.", DIMENSION, 1, 20)),
-        "statements": Key(ListOf("The statements, in the order they are asked.", STATEMENT, 1, 200)),
+        "statements": Key(
+            ListOf("The statements, in the order they are asked.", STATEMENT, 1, 200)
+        ),
         "stages": Key(ListOf("The stages, least mature first.", STAGE, 2, 12)),
     },
 )
@@ -199,7 +220,12 @@ def _schema(node: Node) -> dict[str, Any]:
             "minProperties": 1,
         }
     if isinstance(node, ListOf):
-        out = {"type": "array", "description": node.doc, "items": _schema(node.item), "minItems": node.min_items}
+        out = {
+            "type": "array",
+            "description": node.doc,
+            "items": _schema(node.item),
+            "minItems": node.min_items,
+        }
         if node.max_items is not None:
             out["maxItems"] = node.max_items
         return out

@@ -17,12 +17,57 @@ from .model import Quiz, Statement
 from .tablerows import Row, letters
 
 NAME_HEADERS = frozenset(
-    {"name", "your name", "full name", "respondent", "respondent name", "initials", "name or initials", "your name or initials",
-     "participant", "participant name", "what is your name", "what's your name", "your full name", "name (optional)"}
+    {
+        "name",
+        "your name",
+        "full name",
+        "respondent",
+        "respondent name",
+        "initials",
+        "name or initials",
+        "your name or initials",
+        "participant",
+        "participant name",
+        "what is your name",
+        "what's your name",
+        "your full name",
+        "name (optional)",
+    }
 )
-FIRST_NAME_HEADERS = frozenset({"first name", "first", "given name", "forename", "firstname", "recipient first name", "recipientfirstname"})
-LAST_NAME_HEADERS = frozenset({"last name", "last", "surname", "family name", "lastname", "recipient last name", "recipientlastname"})
-GROUP_HEADERS = frozenset({"group", "function", "your function", "team", "role", "department", "your department", "your team"})
+FIRST_NAME_HEADERS = frozenset(
+    {
+        "first name",
+        "first",
+        "given name",
+        "forename",
+        "firstname",
+        "recipient first name",
+        "recipientfirstname",
+    }
+)
+LAST_NAME_HEADERS = frozenset(
+    {
+        "last name",
+        "last",
+        "surname",
+        "family name",
+        "lastname",
+        "recipient last name",
+        "recipientlastname",
+    }
+)
+GROUP_HEADERS = frozenset(
+    {
+        "group",
+        "function",
+        "your function",
+        "team",
+        "role",
+        "department",
+        "your department",
+        "your team",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -33,7 +78,11 @@ class Column:
     @property
     def label(self) -> str:
         header = self.header if len(self.header) <= 40 else self.header[:39] + "…"
-        return f"column {letters(self.index)} ({header!r})" if header else f"column {letters(self.index)}"
+        return (
+            f"column {letters(self.index)} ({header!r})"
+            if header
+            else f"column {letters(self.index)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -46,9 +95,13 @@ class Layout:
     notes: tuple[str, ...] = ()
 
 
-def column_roles(quiz: Quiz, labels: tuple[str, ...], statements: dict[int, Statement], body: tuple[Row, ...]) -> Layout:
+def column_roles(
+    quiz: Quiz, labels: tuple[str, ...], statements: dict[int, Statement], body: tuple[Row, ...]
+) -> Layout:
     by_id = {statement.id: index for index, statement in statements.items()}
-    columns = tuple(Column(by_id[s.id], labels[by_id[s.id]]) for s in quiz.statements if s.id in by_id)
+    columns = tuple(
+        Column(by_id[s.id], labels[by_id[s.id]]) for s in quiz.statements if s.id in by_id
+    )
     rest = [Column(index, label) for index, label in enumerate(labels) if index not in statements]
     keys = {column.index: normal(column.header).rstrip("?:. ") for column in rest}
     names = _name_columns(rest, keys)
@@ -69,7 +122,9 @@ def _name_columns(rest: list[Column], keys: dict[int, str]) -> tuple[Column, ...
     return tuple(c for c in (first, last) if c is not None)
 
 
-def _group_column(quiz: Quiz, rest: list[Column], keys: dict[int, str], body: tuple[Row, ...]) -> tuple[Column | None, list[str]]:
+def _group_column(
+    quiz: Quiz, rest: list[Column], keys: dict[int, str], body: tuple[Row, ...]
+) -> tuple[Column | None, list[str]]:
     named = next((c for c in rest if keys[c.index] in GROUP_HEADERS), None)
     if named is not None or not quiz.groups:
         return named, []
@@ -90,8 +145,18 @@ def _group_column(quiz: Quiz, rest: list[Column], keys: dict[int, str], body: tu
         return None, []
     candidates = [c for c in rest if c.index in filled]
     chosen = max(candidates, key=lambda c: (filled[c.index], -c.index))
-    notes = [f"the function is read from {chosen.label}, whose cells all name one of the quiz's groups"]
+    notes = [
+        f"the function is read from {chosen.label}, whose cells all name one of the quiz's groups"
+    ]
     others = [c for c in candidates if c is not chosen]
     if others:
-        notes[0] += "; " + ", ".join(c.label for c in others) + (" also could be, and was not used" if len(others) == 1 else " also could be, and were not used")
+        notes[0] += (
+            "; "
+            + ", ".join(c.label for c in others)
+            + (
+                " also could be, and was not used"
+                if len(others) == 1
+                else " also could be, and were not used"
+            )
+        )
     return chosen, notes

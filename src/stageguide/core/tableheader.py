@@ -33,7 +33,9 @@ class Furniture:
 @dataclass(frozen=True)
 class Header:
     row: Row
-    labels: tuple[str, ...]  # each column's name: the header cell, or the nearest one above or below it
+    labels: tuple[
+        str, ...
+    ]  # each column's name: the header cell, or the nearest one above or below it
     statements: dict[int, Statement]  # column index -> the statement it holds
     duplicates: tuple[tuple[int, int, Statement], ...]  # (first column, second column, statement)
     furniture: tuple[Furniture, ...]
@@ -89,7 +91,9 @@ def _without_number(key: str) -> str | None:
     return spaced if spaced and spaced != after else None
 
 
-def match_statements(lookup: dict[str, Statement], cells: tuple[str, ...]) -> tuple[dict[int, Statement], list[tuple[int, int, Statement]]]:
+def match_statements(
+    lookup: dict[str, Statement], cells: tuple[str, ...]
+) -> tuple[dict[int, Statement], list[tuple[int, int, Statement]]]:
     found: dict[int, Statement] = {}
     first: dict[str, int] = {}
     duplicates: list[tuple[int, int, Statement]] = []
@@ -109,9 +113,15 @@ def find_header(quiz: Quiz, table: Table) -> Header:
     lookup = statement_lookup(quiz)
     rows = table.rows
     candidates = [index for index, row in enumerate(rows) if not row.blank][:MAX_HEADER_SCAN]
-    early = "".join(f"; row {b.number} could not be read: {b.message}" for b in table.broken[:1] if b.number <= MAX_HEADER_SCAN)
+    early = "".join(
+        f"; row {b.number} could not be read: {b.message}"
+        for b in table.broken[:1]
+        if b.number <= MAX_HEADER_SCAN
+    )
     if not candidates:
-        raise AnswerError(f"the {table.source} is empty{early}; expected a header row naming the statements, then one row per respondent")
+        raise AnswerError(
+            f"the {table.source} is empty{early}; expected a header row naming the statements, then one row per respondent"
+        )
     best, best_found, best_duplicates = candidates[0], {}, []
     for index in candidates:
         found, duplicates = match_statements(lookup, rows[index].cells)
@@ -134,7 +144,9 @@ def find_header(quiz: Quiz, table: Table) -> Header:
         furniture.append(Furniture(rows[below].number, what))
         below += 1
     block = [*rows[:best], *rows[best + 1 : below]]
-    labels, statements, duplicates = _merge(lookup, header, block, best_found, list(best_duplicates))
+    labels, statements, duplicates = _merge(
+        lookup, header, block, best_found, list(best_duplicates)
+    )
     return Header(header, labels, statements, tuple(duplicates), tuple(furniture), rows[below:])
 
 
@@ -144,7 +156,9 @@ def _above(row: Row, header: Row) -> str:
     return f"above the header (row {header.number}), which names the statements"
 
 
-def _furniture_below(quiz: Quiz, lookup: dict[str, Statement], row: Row, header: Row, found: dict[int, Statement]) -> str | None:
+def _furniture_below(
+    quiz: Quiz, lookup: dict[str, Statement], row: Row, header: Row, found: dict[int, Statement]
+) -> str | None:
     """What a row just below the header is, when it holds labels rather than anyone's answers."""
     if row.blank:
         return "an empty row below the header"
@@ -165,7 +179,11 @@ def _furniture_below(quiz: Quiz, lookup: dict[str, Statement], row: Row, header:
 
 
 def _merge(
-    lookup: dict[str, Statement], header: Row, block: list[Row], found: dict[int, Statement], duplicates: list[tuple[int, int, Statement]]
+    lookup: dict[str, Statement],
+    header: Row,
+    block: list[Row],
+    found: dict[int, Statement],
+    duplicates: list[tuple[int, int, Statement]],
 ) -> tuple[tuple[str, ...], dict[int, Statement], list[tuple[int, int, Statement]]]:
     """Column names and statements from the header, completed from the rows around it.
 
@@ -173,7 +191,9 @@ def _merge(
     below), and a respondent's "First name" may sit in the row above the statements.
     """
     width = max([len(header.cells), *(len(row.cells) for row in block)])
-    labels = [" ".join(header.cells[i].split()) if i < len(header.cells) else "" for i in range(width)]
+    labels = [
+        " ".join(header.cells[i].split()) if i < len(header.cells) else "" for i in range(width)
+    ]
     statements = dict(found)
     held = {s.id: i for i, s in statements.items()}
     for row in sorted(block, key=lambda r: abs(r.number - header.number)):
@@ -185,7 +205,9 @@ def _merge(
             statement = next((lookup[k] for k in header_keys(cell) if k in lookup), None)
             if statement is None:
                 continue
-            if statement.id not in held:  # else it is named again above or below: furniture, not a clash
+            if (
+                statement.id not in held
+            ):  # else it is named again above or below: furniture, not a clash
                 held[statement.id] = index
                 statements[index] = statement
                 labels[index] = " ".join(cell.split())

@@ -50,9 +50,13 @@ class Table:
     notes: tuple[str, ...] = ()
 
 
-def table_from_cells(rows: list[list[str]], source: str = "spreadsheet", notes: tuple[str, ...] = ()) -> Table:
+def table_from_cells(
+    rows: list[list[str]], source: str = "spreadsheet", notes: tuple[str, ...] = ()
+) -> Table:
     """A table from a spreadsheet reader's rows of text (row n is line n)."""
-    return Table(tuple(Row(n, n, tuple(cells)) for n, cells in enumerate(rows, start=1)), (), source, notes)
+    return Table(
+        tuple(Row(n, n, tuple(cells)) for n, cells in enumerate(rows, start=1)), (), source, notes
+    )
 
 
 def sniff_delimiter(text: str) -> str:
@@ -95,8 +99,12 @@ def read_csv_table(text: str) -> Table:
                 cells = next(reader)
             except StopIteration:
                 break
-            except csv.Error as error:  # defensive: a non-strict reader hardly ever refuses anything
-                raise AnswerError(f"row {number} (line {line}) of the CSV file cannot be split into cells ({error})") from None
+            except (
+                csv.Error
+            ) as error:  # defensive: a non-strict reader hardly ever refuses anything
+                raise AnswerError(
+                    f"row {number} (line {line}) of the CSV file cannot be split into cells ({error})"
+                ) from None
             end = reader.line_num
             problem = _open_quote(text, cells, delimiter, line, end, starts) or _too_wide(cells)
             if problem:
@@ -140,7 +148,9 @@ def _line_starts(text: str) -> list[int]:
     return [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
 
 
-def _open_quote(text: str, cells: list[str], delimiter: str, first: int, last: int, starts: list[int]) -> str | None:
+def _open_quote(
+    text: str, cells: list[str], delimiter: str, first: int, last: int, starts: list[int]
+) -> str | None:
     """A message when a quoted field ran on over lines that look like rows of their own.
 
     A cell may hold a line break (a comment written on two lines); a quote left open

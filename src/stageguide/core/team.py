@@ -119,10 +119,18 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
     for index, dim in enumerate(quiz.dimensions):
         columns = [n for n, s in enumerate(quiz.statements) if s.dimension == dim.id]
         # each person's own mean over the statements they judged in this dimension (None: judged none)
-        own = [_Spread.of([v for v in (person.answers[n] for n in columns) if v is not None]) for person in people]
+        own = [
+            _Spread.of([v for v in (person.answers[n] for n in columns) if v is not None])
+            for person in people
+        ]
         person_means = [_mean_of(spread) for spread in own]
         spread = _Spread.of([m for m in person_means if m is not None])
-        means = {g.id: _mean_of(_Spread.of([m for m in (person_means[i] for i in g.members) if m is not None])) for g in groups}
+        means = {
+            g.id: _mean_of(
+                _Spread.of([m for m in (person_means[i] for i in g.members) if m is not None])
+            )
+            for g in groups
+        }
         gap = _gap(functions, means)
         if gap is not None:
             dim_gaps.append((gap.points, index, gap))
@@ -144,7 +152,12 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
         answers = [person.answers[index] for person in people]
         judged = [v for v in answers if v is not None]
         spread = _Spread.of(judged)
-        means = {g.id: _mean_of(_Spread.of([v for v in (answers[m] for m in g.members) if v is not None])) for g in groups}
+        means = {
+            g.id: _mean_of(
+                _Spread.of([v for v in (answers[m] for m in g.members) if v is not None])
+            )
+            for g in groups
+        }
         gap = _gap(functions, means)
         if gap is not None and gap.points > 0:
             between.append((gap.points, index))
@@ -187,10 +200,12 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
                 "total": result.total,
                 "estimated": result.estimated,
                 "unjudged": result.unjudged,
-                "stage": None if result.stage is None else {"id": result.stage.id, "title": result.stage.title},
+                "stage": None
+                if result.stage is None
+                else {"id": result.stage.id, "title": result.stage.title},
                 "dimensions": [d.mean for d in result.dimensions],
             }
-            for number, (person, result) in enumerate(zip(people, results), start=1)
+            for number, (person, result) in enumerate(zip(people, results, strict=False), start=1)
         ],
         "total": None
         if total is None
@@ -203,7 +218,13 @@ def team_report(quiz: Quiz, roster: Roster) -> dict[str, Any]:
         },
         "unplaced": len(people) - len(totals),
         "stages": [
-            {"id": s.id, "title": s.title, "min": s.low, "max": s.high, "count": sum(1 for r in results if r.stage is s)}
+            {
+                "id": s.id,
+                "title": s.title,
+                "min": s.low,
+                "max": s.high,
+                "count": sum(1 for r in results if r.stage is s),
+            }
             for s in quiz.stages
         ],
         "headline": _headline(quiz, groups, results),
@@ -243,7 +264,10 @@ def _headline(quiz: Quiz, groups: list[_Group], results: list[Result]) -> dict[s
                 "count": len(group.members),
                 "mean": _maybe(mean),
                 "stage": None if stage is None else {"id": stage.id, "title": stage.title},
-                "stages": [{"id": s.id, "title": s.title, "count": sum(1 for r in placed if r.stage is s)} for s in quiz.stages],
+                "stages": [
+                    {"id": s.id, "title": s.title, "count": sum(1 for r in placed if r.stage is s)}
+                    for s in quiz.stages
+                ],
                 "unplaced": len(group.members) - len(placed),
             }
         )
@@ -262,7 +286,9 @@ def _headline_text(rows: list[dict[str, Any]]) -> str:
         who = "those who gave no function" if row["id"] is None else row["title"]
         if number == 0:
             who = who[0].upper() + who[1:]
-            parts.append(f"{who} places the relationship at {row['stage']['title']} (mean {_short(row['mean'])})")
+            parts.append(
+                f"{who} places the relationship at {row['stage']['title']} (mean {_short(row['mean'])})"
+            )
         else:
             parts.append(f"{who} at {row['stage']['title']} (mean {_short(row['mean'])})")
     text = "; ".join(parts) + "."
@@ -305,8 +331,13 @@ def _gap(functions: list[_Group], means: dict[str | None, Fraction | None]) -> _
     return best
 
 
-def _group_means(groups: list[_Group], means: dict[str | None, Fraction | None]) -> list[dict[str, Any]]:
-    return [{"id": g.id, "title": g.title, "count": len(g.members), "mean": _maybe(means[g.id])} for g in groups]
+def _group_means(
+    groups: list[_Group], means: dict[str | None, Fraction | None]
+) -> list[dict[str, Any]]:
+    return [
+        {"id": g.id, "title": g.title, "count": len(g.members), "mean": _maybe(means[g.id])}
+        for g in groups
+    ]
 
 
 def _round(value: Fraction | float) -> float:
@@ -332,41 +363,58 @@ def _findings(
         points, index, gap = dim_gaps[0]
         title = quiz.dimensions[index].title
         if points >= NOTABLE:
-            found.append({
-                "kind": "dimension-gap",
-                "text": f"{gap.low.title} rates {title} {_one(points)} points lower than {gap.high.title} does "
-                f"({_one(gap.low_mean)} against {_one(gap.high_mean)} {scale}).",
-            })
+            found.append(
+                {
+                    "kind": "dimension-gap",
+                    "text": f"{gap.low.title} rates {title} {_one(points)} points lower than {gap.high.title} does "
+                    f"({_one(gap.low_mean)} against {_one(gap.high_mean)} {scale}).",
+                }
+            )
         else:
             names = _join([group.title for group in functions])
-            found.append({
-                "kind": "agreement",
-                "text": f"{names} see every dimension much the same way: no gap between their means is larger than "
-                f"{_one(points)} points {scale}.",
-            })
+            found.append(
+                {
+                    "kind": "agreement",
+                    "text": f"{names} see every dimension much the same way: no gap between their means is larger than "
+                    f"{_one(points)} points {scale}.",
+                }
+            )
     if between and between[0][0] >= NOTABLE:
         statement = report["statements"][between[0][1]]
         gap = statement["gap"]
-        found.append({
-            "kind": "statement-gap",
-            "text": f"The widest split between functions is on “{_quote(statement['text'])}”: {gap['low']['title']} averages "
-            f"{_one(gap['low']['mean'])} and {gap['high']['title']} {_one(gap['high']['mean'])}.",
-        })
+        found.append(
+            {
+                "kind": "statement-gap",
+                "text": f"The widest split between functions is on “{_quote(statement['text'])}”: {gap['low']['title']} averages "
+                f"{_one(gap['low']['mean'])} and {gap['high']['title']} {_one(gap['high']['mean'])}.",
+            }
+        )
     if within:
         statement = report["statements"][within[0][1]]
         whatever = ", whatever their function" if functions else ""
-        found.append({
-            "kind": "spread",
-            "text": f"Answers differ most on “{_quote(statement['text'])}”: from {statement['min']} to {statement['max']}, "
-            f"a spread of {_one(statement['spread'])} points, so people see this differently{whatever}.",
-        })
+        found.append(
+            {
+                "kind": "spread",
+                "text": f"Answers differ most on “{_quote(statement['text'])}”: from {statement['min']} to {statement['max']}, "
+                f"a spread of {_one(statement['spread'])} points, so people see this differently{whatever}.",
+            }
+        )
     found.append(_stage_finding(report))
     dims = [d for d in report["dimensions"] if d["mean"] is not None]
     if dims:
         weakest = min(dims, key=lambda d: d["mean"])
         strongest = max(dims, key=lambda d: d["mean"])
-        also = f", and {strongest['title']} highest at {_one(strongest['mean'])}" if strongest is not weakest else ""
-        found.append({"kind": "weakest", "text": f"The team rates {weakest['title']} lowest, at {_one(weakest['mean'])} {scale}{also}."})
+        also = (
+            f", and {strongest['title']} highest at {_one(strongest['mean'])}"
+            if strongest is not weakest
+            else ""
+        )
+        found.append(
+            {
+                "kind": "weakest",
+                "text": f"The team rates {weakest['title']} lowest, at {_one(weakest['mean'])} {scale}{also}.",
+            }
+        )
     return [{"kind": "headline", "text": report["headline"]["text"]}, *found[:3]]
 
 

@@ -28,7 +28,7 @@ class Decoded:
 def decode_text(data: bytes, what: str = "the file") -> Decoded:
     """Decode by byte-order mark, else as UTF-8, else as Windows-1252; refuse what is none of them."""
     if data.startswith(codecs.BOM_UTF8):
-        decoded = _try(data[len(codecs.BOM_UTF8):], "utf-8", "UTF-8")
+        decoded = _try(data[len(codecs.BOM_UTF8) :], "utf-8", "UTF-8")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         decoded = _try(data, "utf-16", "UTF-16")
     else:
@@ -38,7 +38,9 @@ def decode_text(data: bytes, what: str = "the file") -> Decoded:
     control = _CONTROL.search(decoded.text)
     if control is not None:
         line = decoded.text.count("\n", 0, control.start()) + 1
-        raise AnswerError(_not_text(what, f"line {line} holds the control character U+{ord(control.group()):04X}"))
+        raise AnswerError(
+            _not_text(what, f"line {line} holds the control character U+{ord(control.group()):04X}")
+        )
     return decoded
 
 

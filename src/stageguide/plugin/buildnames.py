@@ -46,6 +46,11 @@ def hashed_folder(path: Path) -> str:
 def engine_build(wheel: Path, quiz_json: Path, runtime_hash: str, worker: Path) -> str:
     """The key of the interpreter snapshot: everything the snapshotted interpreter came from."""
     digest = hashlib.sha256()
-    for part in (content_hash([wheel]), content_hash([quiz_json]), runtime_hash, content_hash([worker])):
+    for part in (
+        content_hash([wheel]),
+        content_hash([quiz_json]),
+        runtime_hash,
+        content_hash([worker]),
+    ):
         digest.update(part.encode("ascii") + b"\0")
-    return digest.hexdigest()[:HASH_LENGTH * 2]
+    return digest.hexdigest()[: HASH_LENGTH * 2]

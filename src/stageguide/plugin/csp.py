@@ -17,7 +17,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+INLINE_SCRIPT = re.compile(
+    r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL
+)
 HEAD_OPEN = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 META_NAME = "Content-Security-Policy"
 
@@ -41,7 +43,10 @@ def build_policy(hashes: list[str], cdn_url: str | None = None) -> str:
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'", "'wasm-unsafe-eval'", *extra, *hashes],
-        "style-src": ["'self'", "'unsafe-inline'"],  # the theme sets style attributes; scripts stay strict
+        "style-src": [
+            "'self'",
+            "'unsafe-inline'",
+        ],  # the theme sets style attributes; scripts stay strict
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'", *extra],
@@ -60,7 +65,7 @@ def insert_policy(html: str, policy: str) -> str:
     match = HEAD_OPEN.search(html)
     if match is None:
         return html
-    return html[: match.end()] + meta + html[match.end():]
+    return html[: match.end()] + meta + html[match.end() :]
 
 
 def apply_to_site(site_dir: Path, cdn_url: str | None = None) -> tuple[str, int]:

@@ -10,8 +10,8 @@ are only fetched ahead so the quiz page also opens offline.
 from __future__ import annotations
 
 import hashlib
-from html.parser import HTMLParser
 from collections.abc import Iterable
+from html.parser import HTMLParser
 from pathlib import Path
 from posixpath import normpath
 from urllib.parse import urljoin, urlsplit

@@ -16,11 +16,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..buildtools.engine import PACKAGE, build_engine
-from ..core.limits import MAX_CSV_BYTES
 from ..buildtools.errors import BuildError
 from ..buildtools.runtime import TEXT_SUFFIXES, copy_runtime, download_sizes, transfer_sizes
 from ..buildtools.snapshot import build_snapshot
 from ..core import Quiz, QuizError
+from ..core.limits import MAX_CSV_BYTES
 from ..quizfile import read_quiz
 from .buildnames import content_hash, engine_build, hashed_folder, hashed_name
 from .config import StageguideConfig
@@ -33,7 +33,11 @@ log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
 SITE_DIR = "assets/stageguide"
-SCRIPTS = ("engine.js", "quiz.js", "team.js")  # engine.js first: the others use window.stageguide.engine
+SCRIPTS = (
+    "engine.js",
+    "quiz.js",
+    "team.js",
+)  # engine.js first: the others use window.stageguide.engine
 
 
 class StageguidePlugin(BasePlugin[StageguideConfig]):
@@ -52,8 +56,12 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self.command = "build"
         self.pinned: dict[str, Path] = {}
         self.sw_version: str | None = None
-        self.engine_pages: dict[str, str] = {}  # page URL -> built file, for pages that start the engine
-        self.sizes: dict[str, int] = {}  # bytes of each file the engine downloads, for the progress bar
+        self.engine_pages: dict[
+            str, str
+        ] = {}  # page URL -> built file, for pages that start the engine
+        self.sizes: dict[
+            str, int
+        ] = {}  # bytes of each file the engine downloads, for the progress bar
         self.transfer: dict[str, int] = {}  # the gzipped size of those that hosts send compressed
         self.asset_paths: dict[str, str] = {}  # asset name -> its content-hashed site path
         self.runtime_path = f"{SITE_DIR}/pyodide/"
@@ -75,7 +83,9 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 "holding the pinned Pyodide's files, or use runtime: self-hosted"
             )
         if self.config.engine_timeout <= 0:
-            raise PluginError(f"stageguide: engine_timeout must be a positive number of seconds, not {self.config.engine_timeout}")
+            raise PluginError(
+                f"stageguide: engine_timeout must be a positive number of seconds, not {self.config.engine_timeout}"
+            )
         self.root = self._resolve_root(config_dir)
         self.cache = (config_dir / self.config.cache_dir).resolve()
         self._generate_engine()
@@ -85,7 +95,9 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self._name_build_files()
         for sheet in ("theme.css", "quiz.css", "team.css"):
             config.extra_css.append(self.asset_paths[sheet])
-        for script in SCRIPTS:  # small, on every page: instant navigation may reach a quiz from anywhere
+        for (
+            script
+        ) in SCRIPTS:  # small, on every page: instant navigation may reach a quiz from anywhere
             config.extra_javascript.append(self.asset_paths[script])
         return config
 
@@ -105,28 +117,56 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         self._check_pages(files)
         for asset in sorted(ASSETS.iterdir()):
             if asset.is_file():
-                files.append(File.generated(config, self.asset_paths[asset.name], abs_src_path=str(asset)))
-        files.append(File.generated(config, self.asset_paths["wheel"], abs_src_path=str(self.wheel)))
-        files.append(File.generated(config, self.asset_paths["quiz"], abs_src_path=str(self.quiz_json)))
-        if self.spreadsheet is not None:  # fetched only when a spreadsheet is dropped on the team page
-            files.append(File.generated(config, f"{SITE_DIR}/engine/{self.spreadsheet.name}", abs_src_path=str(self.spreadsheet)))
+                files.append(
+                    File.generated(config, self.asset_paths[asset.name], abs_src_path=str(asset))
+                )
+        files.append(
+            File.generated(config, self.asset_paths["wheel"], abs_src_path=str(self.wheel))
+        )
+        files.append(
+            File.generated(config, self.asset_paths["quiz"], abs_src_path=str(self.quiz_json))
+        )
+        if (
+            self.spreadsheet is not None
+        ):  # fetched only when a spreadsheet is dropped on the team page
+            files.append(
+                File.generated(
+                    config,
+                    f"{SITE_DIR}/engine/{self.spreadsheet.name}",
+                    abs_src_path=str(self.spreadsheet),
+                )
+            )
         if self.config.runtime == "self-hosted":
             assert self.runtime_dir is not None
             for path in sorted(self.runtime_dir.iterdir()):
-                files.append(File.generated(config, f"{self.runtime_path}{path.name}", abs_src_path=str(path)))
+                files.append(
+                    File.generated(
+                        config, f"{self.runtime_path}{path.name}", abs_src_path=str(path)
+                    )
+                )
         if self.snapshot is not None:
-            files.append(File.generated(config, f"{SITE_DIR}/engine/{self.snapshot.name}", abs_src_path=str(self.snapshot)))
+            files.append(
+                File.generated(
+                    config,
+                    f"{SITE_DIR}/engine/{self.snapshot.name}",
+                    abs_src_path=str(self.snapshot),
+                )
+            )
         # The start-up snapshot is not kept by the service worker: only engines that use it fetch it,
         # and they keep it themselves (worker.mjs). Its name already changes with the pinned files.
         self.pinned = {
             f.dest_uri: Path(f.abs_src_path)
             for f in files
-            if f.dest_uri.startswith(f"{SITE_DIR}/") and f.abs_src_path and Path(f.abs_src_path) != self.snapshot
+            if f.dest_uri.startswith(f"{SITE_DIR}/")
+            and f.abs_src_path
+            and Path(f.abs_src_path) != self.snapshot
         }
         self.sw_version = version_of(self.pinned.values()) if self._offline_enabled() else None
         return files
 
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    def on_page_content(
+        self, html: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
         if not self.config.enabled:
             return None
         assert self.quiz is not None
@@ -145,7 +185,11 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         # then runs the moment the form is parsed, and Pyodide starts that early.
         hint = f'<link rel="preload" as="script" href="{get_relative_url(self.asset_paths["engine.js"], page.url)}">'
         at = output.find("</title>")
-        return output if at < 0 else output[: at + len("</title>")] + hint + output[at + len("</title>"):]
+        return (
+            output
+            if at < 0
+            else output[: at + len("</title>")] + hint + output[at + len("</title>") :]
+        )
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
@@ -156,7 +200,9 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             return
         if self.command == "serve":
             # `mkdocs serve` injects an inline live-reload script that no build-time hash can allow.
-            log.info("Content Security Policy left out while serving (live reload needs an inline script)")
+            log.info(
+                "Content Security Policy left out while serving (live reload needs an inline script)"
+            )
             return
         cdn = self.config.cdn_url if self.config.runtime == "cdn" else None
         policy, count = apply_to_site(Path(config.site_dir), cdn)
@@ -166,14 +212,21 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
 
     def _offline_enabled(self) -> bool:
         # Under `mkdocs serve` a caching worker would fight live reload; the CDN runtime is not ours to pin.
-        return self.config.offline and self.command != "serve" and self.config.runtime == "self-hosted"
+        return (
+            self.config.offline and self.command != "serve" and self.config.runtime == "self-hosted"
+        )
 
     def _generate_offline(self, site_dir: Path) -> None:
         """Write the service worker to the site root and its list of files beside our assets."""
         assert self.sw_version is not None
-        pages = {url: (site_dir / dest).read_text(encoding="utf-8") for url, dest in self.engine_pages.items()}
+        pages = {
+            url: (site_dir / dest).read_text(encoding="utf-8")
+            for url, dest in self.engine_pages.items()
+        }
         data = manifest(self.sw_version, sorted(self.pinned), pages)
-        (site_dir / SITE_DIR / MANIFEST_NAME).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        (site_dir / SITE_DIR / MANIFEST_NAME).write_text(
+            json.dumps(data, indent=1) + "\n", encoding="utf-8"
+        )
         shutil.copyfile(SW_SOURCE, site_dir / SW_NAME)
 
     def _load_quiz(self, path: Path) -> Quiz:
@@ -192,7 +245,12 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         return config_dir
 
     def _generate_engine(self) -> None:
-        assert self.root is not None and self.cache is not None and self.quiz_path is not None and self.quiz is not None
+        assert (
+            self.root is not None
+            and self.cache is not None
+            and self.quiz_path is not None
+            and self.quiz is not None
+        )
         # One folder per quiz file, so sites that share a quiz id never rebuild each other's engine.
         tag = hashlib.sha256(str(self.quiz_path).encode("utf-8")).hexdigest()[:8]
         out_dir = self.cache / "engine" / f"{self.quiz.id}-{tag}"
@@ -209,12 +267,16 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             if self.config.runtime == "self-hosted" and self.config.startup_snapshot:
                 assert self.runtime_dir is not None
                 out = self.cache / "snapshot" / f"{self.quiz.id}-{tag}"
-                self.snapshot = build_snapshot(self.runtime_dir, self.wheel, self.quiz_json, out, progress=log.info)
+                self.snapshot = build_snapshot(
+                    self.runtime_dir, self.wheel, self.quiz_json, out, progress=log.info
+                )
         except BuildError as error:
             raise PluginError(f"stageguide: {error}") from None
         try:
             self.sizes = {
-                **download_sizes(self.runtime_dir if self.config.runtime == "self-hosted" else None, self.root),
+                **download_sizes(
+                    self.runtime_dir if self.config.runtime == "self-hosted" else None, self.root
+                ),
                 "wheel": self.wheel.stat().st_size,
                 "quiz": self.quiz_json.stat().st_size,
             }
@@ -222,12 +284,16 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             texts = {name: folder / name for name in self.sizes if name.endswith(TEXT_SUFFIXES)}
             self.transfer = transfer_sizes({**texts, "quiz": self.quiz_json})
         except (OSError, ValueError, KeyError, BuildError) as error:
-            raise PluginError(f"stageguide: cannot read the runtime's file sizes: {error}") from None
+            raise PluginError(
+                f"stageguide: cannot read the runtime's file sizes: {error}"
+            ) from None
 
     def _name_build_files(self) -> None:
         """Give every file a browser may keep a URL that changes with its content (see buildnames)."""
         assert self.wheel is not None and self.quiz_json is not None
-        self.asset_paths = {p.name: f"{SITE_DIR}/{hashed_name(p)}" for p in sorted(ASSETS.iterdir()) if p.is_file()}
+        self.asset_paths = {
+            p.name: f"{SITE_DIR}/{hashed_name(p)}" for p in sorted(ASSETS.iterdir()) if p.is_file()
+        }
         self.asset_paths["wheel"] = f"{SITE_DIR}/engine/{hashed_folder(self.wheel)}"
         self.asset_paths["quiz"] = f"{SITE_DIR}/engine/{hashed_folder(self.quiz_json)}"
         if self.config.runtime == "self-hosted":
@@ -236,7 +302,9 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             self.runtime_path = f"{SITE_DIR}/pyodide/{runtime_hash}/"
         else:
             runtime_hash = hashlib.sha256(self.config.cdn_url.encode("utf-8")).hexdigest()[:10]
-        self.engine_build = engine_build(self.wheel, self.quiz_json, runtime_hash, ASSETS / "worker.mjs")
+        self.engine_build = engine_build(
+            self.wheel, self.quiz_json, runtime_hash, ASSETS / "worker.mjs"
+        )
 
     def _check_pages(self, files: Files) -> None:
         assert self.quiz is not None
@@ -273,10 +341,15 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 "scale": [p.value for p in self.quiz.scale],
                 "groups": [g.id for g in self.quiz.groups],
                 "unsure": self.quiz.unsure is not None,
-                "allowed_unjudged": 0 if self.quiz.unsure is None else self.quiz.unsure.allowed(len(self.quiz.statements)),
+                "allowed_unjudged": 0
+                if self.quiz.unsure is None
+                else self.quiz.unsure.allowed(len(self.quiz.statements)),
             },
             "pages": pages,
-            "stages": [{"id": s.id, "title": s.title, "min": s.low, "max": s.high, "url": pages[s.page]} for s in self.quiz.stages],
+            "stages": [
+                {"id": s.id, "title": s.title, "min": s.low, "max": s.high, "url": pages[s.page]}
+                for s in self.quiz.stages
+            ],
             "urls": {
                 "worker": url(self.asset_paths["worker.mjs"]),
                 "pyodide": pyodide_url,
@@ -284,8 +357,12 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 "quiz": url(self.asset_paths["quiz"]),
                 # Never fetched: the Cache API key of this build's interpreter snapshot.
                 "snapshot_key": url(f"{SITE_DIR}/engine/interpreter-{self.engine_build}.snapshot"),
-                "spreadsheet": url(f"{SITE_DIR}/engine/{self.spreadsheet.name}") if self.spreadsheet else None,
-                "snapshot": url(f"{SITE_DIR}/engine/{self.snapshot.name}") if self.snapshot else None,
+                "spreadsheet": url(f"{SITE_DIR}/engine/{self.spreadsheet.name}")
+                if self.spreadsheet
+                else None,
+                "snapshot": url(f"{SITE_DIR}/engine/{self.snapshot.name}")
+                if self.snapshot
+                else None,
             },
             "sizes": self.sizes,
             "transfer": self.transfer,
@@ -294,4 +371,3 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
             "sw": {"url": url(SW_NAME), "version": self.sw_version} if self.sw_version else None,
             "engine_script": url(self.asset_paths["engine.js"]),
         }
-

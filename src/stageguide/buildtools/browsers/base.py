@@ -96,16 +96,27 @@ class PageDriver(ABC):
         return int(self.evaluate("(s) => document.querySelectorAll(s).length", selector))
 
     def text(self, selector: str) -> str | None:
-        return self.evaluate("(s) => { const e = document.querySelector(s); return e ? e.textContent : null; }", selector)
+        return self.evaluate(
+            "(s) => { const e = document.querySelector(s); return e ? e.textContent : null; }",
+            selector,
+        )
 
     def texts(self, selector: str) -> list[str]:
-        return self.evaluate("(s) => [...document.querySelectorAll(s)].map((e) => e.textContent.trim())", selector)
+        return self.evaluate(
+            "(s) => [...document.querySelectorAll(s)].map((e) => e.textContent.trim())", selector
+        )
 
     def attribute(self, selector: str, name: str) -> str | None:
-        return self.evaluate("(s, n) => { const e = document.querySelector(s); return e ? e.getAttribute(n) : null; }", selector, name)
+        return self.evaluate(
+            "(s, n) => { const e = document.querySelector(s); return e ? e.getAttribute(n) : null; }",
+            selector,
+            name,
+        )
 
     def value(self, selector: str) -> str | None:
-        return self.evaluate("(s) => { const e = document.querySelector(s); return e ? e.value : null; }", selector)
+        return self.evaluate(
+            "(s) => { const e = document.querySelector(s); return e ? e.value : null; }", selector
+        )
 
     def visible(self, selector: str) -> bool:
         return bool(
@@ -124,7 +135,9 @@ class PageDriver(ABC):
             if last:
                 return last
             if time.monotonic() > deadline:
-                raise DriverTimeout(f"[{self.engine}] waited {timeout_s:.0f} s for {what}; last seen: {last!r}")
+                raise DriverTimeout(
+                    f"[{self.engine}] waited {timeout_s:.0f} s for {what}; last seen: {last!r}"
+                )
             time.sleep(POLL_S)
 
     def wait_visible(self, selector: str, timeout_s: float) -> None:
@@ -140,7 +153,9 @@ class PageDriver(ABC):
         try:
             self.wait_until(f"{selector} [{name}={value!r}]", check, timeout_s)
         except DriverTimeout as error:
-            raise DriverTimeout(f"{error} ({name}={seen[0]!r}; page text: {self._status()})") from None
+            raise DriverTimeout(
+                f"{error} ({name}={seen[0]!r}; page text: {self._status()})"
+            ) from None
 
     def wait_text(self, selector: str, fragment: str, timeout_s: float) -> str:
         return self.wait_until(

@@ -19,7 +19,12 @@ class ChromiumPage(PageDriver):
         self._context.on("request", self._note)
         self._context.route("**/*", _only_local)
         self._page = self._context.new_page()
-        self._page.on("console", lambda m: self.problems.append(f"console error: {m.text}") if m.type == "error" else None)
+        self._page.on(
+            "console",
+            lambda m: self.problems.append(f"console error: {m.text}")
+            if m.type == "error"
+            else None,
+        )
 
     def _note(self, request: Request) -> None:
         self._seen.append(request.url)

@@ -22,7 +22,9 @@ from .proxy import RecordingProxy
 
 FIREFOX = os.environ.get("STAGEGUIDE_FIREFOX", "/usr/bin/firefox-esr")
 BRIDGE = Path(__file__).with_name("firefox_bridge.mjs")
-REPO = Path(__file__).resolve().parents[4]  # the checkout (src/stageguide/buildtools/browsers/): node finds puppeteer-core there
+REPO = (
+    Path(__file__).resolve().parents[4]
+)  # the checkout (src/stageguide/buildtools/browsers/): node finds puppeteer-core there
 REPLY_TIMEOUT_S = 180
 
 
@@ -83,7 +85,13 @@ class FirefoxEngine:
     def __init__(self) -> None:
         self.proxy = RecordingProxy().start()
         self._process = subprocess.Popen(
-            ["node", str(BRIDGE)], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+            ["node", str(BRIDGE)],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
         )
         self._lock = threading.Lock()
         self._next = 0
@@ -98,7 +106,9 @@ class FirefoxEngine:
         with self._lock:
             self._next += 1
             assert self._process.stdin is not None and self._process.stdout is not None
-            self._process.stdin.write(json.dumps({"id": self._next, "op": op, "args": list(args)}) + "\n")
+            self._process.stdin.write(
+                json.dumps({"id": self._next, "op": op, "args": list(args)}) + "\n"
+            )
             self._process.stdin.flush()
             line = _read_line(self._process, REPLY_TIMEOUT_S)
         reply = json.loads(line)
@@ -106,7 +116,7 @@ class FirefoxEngine:
             raise RuntimeError(f"[firefox] {op} failed: {reply['error']}")
         return reply["value"]
 
-    def new_page(self) -> "FirefoxPage":
+    def new_page(self) -> FirefoxPage:
         return FirefoxPage(self)
 
     def close(self) -> None:
@@ -127,12 +137,17 @@ class FirefoxEngine:
 
 def _read_line(process: subprocess.Popen[str], timeout_s: float) -> str:
     result: list[str] = []
-    reader = threading.Thread(target=lambda: result.append(process.stdout.readline() if process.stdout else ""), daemon=True)
+    reader = threading.Thread(
+        target=lambda: result.append(process.stdout.readline() if process.stdout else ""),
+        daemon=True,
+    )
     reader.start()
     reader.join(timeout_s)
     if not result or not result[0]:
         error = process.stderr.read() if process.poll() is not None and process.stderr else ""
-        raise RuntimeError(f"[firefox] the bridge gave no reply within {timeout_s:.0f} s (exit code {process.poll()}) {error[-2000:]}")
+        raise RuntimeError(
+            f"[firefox] the bridge gave no reply within {timeout_s:.0f} s (exit code {process.poll()}) {error[-2000:]}"
+        )
     return result[0]
 
 
@@ -165,7 +180,11 @@ class FirefoxPage(PageDriver):
 
     def requests(self) -> list[str]:
         """What the site asked for: everything the proxy saw but Firefox's own BROWSER_SERVICES."""
-        return [url for url in self._engine.proxy.since(self._mark) if not url.startswith(BROWSER_SERVICES)]
+        return [
+            url
+            for url in self._engine.proxy.since(self._mark)
+            if not url.startswith(BROWSER_SERVICES)
+        ]
 
     def close(self) -> None:
         self.harvest()

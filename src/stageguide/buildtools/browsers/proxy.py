@@ -16,7 +16,16 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+}
 UPSTREAM_TIMEOUT_S = 120
 
 
@@ -45,7 +54,7 @@ class RecordingProxy:
     def address(self) -> str:
         return f"127.0.0.1:{self._httpd.server_port}"
 
-    def start(self) -> "RecordingProxy":
+    def start(self) -> RecordingProxy:
         self._thread.start()
         return self
 
@@ -88,7 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        upstream = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=UPSTREAM_TIMEOUT_S)
+        upstream = http.client.HTTPConnection(
+            parts.hostname, parts.port or 80, timeout=UPSTREAM_TIMEOUT_S
+        )
         try:
             upstream.request(self.command, path, body=body, headers=headers)
             response = upstream.getresponse()

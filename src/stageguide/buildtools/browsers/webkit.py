@@ -20,7 +20,9 @@ from .proxy import RecordingProxy
 from .xvfb import VirtualDisplay
 
 WEBKIT_DRIVER = os.environ.get("STAGEGUIDE_WEBKITDRIVER", "/usr/bin/WebKitWebDriver")
-MINIBROWSER = os.environ.get("STAGEGUIDE_MINIBROWSER", "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
+MINIBROWSER = os.environ.get(
+    "STAGEGUIDE_MINIBROWSER", "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
+)
 SCRIPT_TIMEOUT_S = 90
 KEYS = {"Enter": "\ue007", "Tab": "\ue004", "Space": " ", "Escape": "\ue00c"}
 
@@ -47,7 +49,7 @@ class WebKitEngine:
         self.proxy = RecordingProxy().start()
         self.version = ""
 
-    def new_page(self) -> "WebKitPage":
+    def new_page(self) -> WebKitPage:
         page = WebKitPage(self)
         self.version = page.version
         return page
@@ -69,11 +71,22 @@ class WebKitPage(PageDriver):
         options = webdriver.WebKitGTKOptions()
         options.binary_location = MINIBROWSER
         options.add_argument("--automation")
-        options.proxy = Proxy({"proxyType": ProxyType.MANUAL, "httpProxy": engine.proxy.address, "sslProxy": engine.proxy.address, "noProxy": []})
-        service = Service(executable_path=WEBKIT_DRIVER, env={**os.environ, "DISPLAY": engine.display.display})
+        options.proxy = Proxy(
+            {
+                "proxyType": ProxyType.MANUAL,
+                "httpProxy": engine.proxy.address,
+                "sslProxy": engine.proxy.address,
+                "noProxy": [],
+            }
+        )
+        service = Service(
+            executable_path=WEBKIT_DRIVER, env={**os.environ, "DISPLAY": engine.display.display}
+        )
         self._proxy = engine.proxy
         self._mark = engine.proxy.mark()
-        with warnings.catch_warnings():  # selenium's own WebKitGTK class still uses an API it deprecated
+        with (
+            warnings.catch_warnings()
+        ):  # selenium's own WebKitGTK class still uses an API it deprecated
             warnings.simplefilter("ignore", DeprecationWarning)
             self._driver = webdriver.WebKitGTK(options=options, service=service)
         self._driver.set_script_timeout(SCRIPT_TIMEOUT_S)

@@ -18,7 +18,7 @@ class VirtualDisplay:
     display: str
 
     @classmethod
-    def start(cls) -> "VirtualDisplay":
+    def start(cls) -> VirtualDisplay:
         xvfb = shutil.which("Xvfb")
         if xvfb is None:
             raise FileNotFoundError("Xvfb is missing; install it with `apt-get install -y xvfb`")
@@ -53,6 +53,8 @@ def _read_line(fd: int, process: subprocess.Popen[bytes]) -> str:
         chunk = os.read(fd, 64) if ready else b""
         if not chunk:
             process.kill()
-            raise RuntimeError(f"Xvfb did not report a display within {START_TIMEOUT_S} s (exit code {process.poll()})")
+            raise RuntimeError(
+                f"Xvfb did not report a display within {START_TIMEOUT_S} s (exit code {process.poll()})"
+            )
         data += chunk
     return data.decode().strip()
