@@ -351,7 +351,7 @@ def test_headline_from_the_issue() -> None:
         (_total(80), "marketing"),
         (_total(100), "marketing"),
     ]
-    report = team_report(SALES, read_roster(SALES, _codes(SALES, people)))
+    report = team_report(SALES, read_roster(SALES, _codes(SALES, people))).to_dict()
     assert report["findings"][0] == {
         "kind": "headline",
         "text": "Sales places the relationship at Defined (mean 50); Marketing at Integrated (mean 90).",
@@ -367,7 +367,7 @@ def test_headline_from_the_issue() -> None:
 def test_headline_rounds_the_mean_half_up_and_leaves_out_the_unplaced() -> None:
     unplaced: list[int | None] = [None] * 6 + [5] * 14
     people = [(_total(59), "sales"), (_total(60), "sales"), (unplaced, "sales"), (_total(25), None)]
-    report = team_report(SALES, read_roster(SALES, _codes(SALES, people)))
+    report = team_report(SALES, read_roster(SALES, _codes(SALES, people))).to_dict()
     rows = {row["id"]: row for row in report["headline"]["groups"]}
     assert rows["sales"]["mean"] == 59.5 and rows["sales"]["stage"]["id"] == "aligned"
     assert rows["sales"]["unplaced"] == 1 and rows["sales"]["count"] == 3
@@ -388,7 +388,7 @@ def test_team_csv_reads_cant_judge_cells() -> None:
         "function," + ids,
         "sales," + ",".join(["x", "?", "I can't judge this", "n/a"] + ["4"] * 16),
     ]
-    report = team_report(SALES, read_roster(SALES, "\n".join(rows) + "\n", "csv"))
+    report = team_report(SALES, read_roster(SALES, "\n".join(rows) + "\n", "csv")).to_dict()
     person = report["respondents"][0]
     assert person["unjudged"] == 4 and person["total"] == 80 and person["estimated"]
     assert report["statements"][0]["unjudged"] == 1 and report["statements"][0]["mean"] is None

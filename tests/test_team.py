@@ -59,7 +59,7 @@ def four() -> dict[str, Any]:
     return team_report(
         SPORT,
         roster((PLAYER_1, "player"), (PLAYER_2, "player"), (COACH_1, "coach"), (COACH_2, "coach")),
-    )
+    ).to_dict()
 
 
 # --- hand-checked computations ----------------------------------------------------------------
@@ -153,7 +153,7 @@ def test_findings_name_the_biggest_gaps(four: dict[str, Any]) -> None:
 
 
 def test_team_of_one() -> None:
-    report = team_report(SPORT, roster((PLAYER_1, "player", "Ann")))
+    report = team_report(SPORT, roster((PLAYER_1, "player", "Ann"))).to_dict()
     assert report["count"] == 1
     assert report["total"] == {"mean": 15.0, "min": 15, "max": 15, "range": 0, "spread": 0.0}
     assert all(d["gap"] is None for d in report["dimensions"])
@@ -171,7 +171,7 @@ def test_team_of_one() -> None:
 
 
 def test_one_function_only_has_no_gaps_but_a_spread() -> None:
-    report = team_report(SPORT, roster((PLAYER_1, "player"), (PLAYER_2, "player")))
+    report = team_report(SPORT, roster((PLAYER_1, "player"), (PLAYER_2, "player"))).to_dict()
     assert [g["id"] for g in report["groups"]] == ["player"]
     assert all(d["gap"] is None for d in report["dimensions"])
     assert report["disagreements"]["between"] == []
@@ -188,7 +188,9 @@ def test_one_function_only_has_no_gaps_but_a_spread() -> None:
 
 def test_respondents_without_a_group_are_shown_but_not_in_the_gap() -> None:
     # The one with no group is furthest from everyone, yet the gap is between the functions.
-    report = team_report(SPORT, roster((PLAYER_1, "player"), ([0] * 6, None), (COACH_1, "coach")))
+    report = team_report(
+        SPORT, roster((PLAYER_1, "player"), ([0] * 6, None), (COACH_1, "coach"))
+    ).to_dict()
     assert report["groups"][-1] == {"id": None, "title": "No group given", "count": 1}
     training = by_id(report["dimensions"])["training"]
     assert [(g["id"], g["mean"]) for g in training["groups"]] == [
@@ -201,7 +203,7 @@ def test_respondents_without_a_group_are_shown_but_not_in_the_gap() -> None:
 
 
 def test_nobody_gave_a_group() -> None:
-    report = team_report(SPORT, roster((PLAYER_1, None), (COACH_1, None)))
+    report = team_report(SPORT, roster((PLAYER_1, None), (COACH_1, None))).to_dict()
     assert report["groups"] == [{"id": None, "title": "No group given", "count": 2}]
     assert all(d["gap"] is None for d in report["dimensions"])
     assert report["findings"][1:][0]["kind"] == "spread"
@@ -212,7 +214,7 @@ def test_tied_group_pairs_take_the_first_pair_in_quiz_order() -> None:
     n = len(SALES.statements)
     report = team_report(
         SALES, roster(([1] * n, "sales"), ([3] * n, "marketing"), ([1] * n, "other"))
-    )
+    ).to_dict()
     gap = report["dimensions"][0]["gap"]
     # sales-marketing and marketing-other both differ by 2: the first pair wins
     assert (gap["high"]["id"], gap["low"]["id"], gap["points"]) == ("marketing", "sales", 2.0)
@@ -224,7 +226,7 @@ def test_tied_group_pairs_take_the_first_pair_in_quiz_order() -> None:
 def test_small_gaps_read_as_agreement() -> None:
     report = team_report(
         SPORT, roster(([2, 2, 2, 2, 2, 2], "player"), ([2, 2, 3, 2, 2, 2], "coach"))
-    )
+    ).to_dict()
     assert report["findings"][1:][0]["kind"] == "agreement"
     assert report["findings"][1:][0]["text"] == (
         "Player and Coach see every dimension much the same way: no gap between their means is larger than 0.3 points on the 0–4 scale."
@@ -235,8 +237,8 @@ def test_small_gaps_read_as_agreement() -> None:
 
 
 def test_codes_reproduce_the_team() -> None:
-    report = team_report(SPORT, roster((PLAYER_1, "player", "Zoë"), (COACH_2, None)))
-    again = team_report(SPORT, read_codes(SPORT, "\n".join(report["codes"])))
+    report = team_report(SPORT, roster((PLAYER_1, "player", "Zoë"), (COACH_2, None))).to_dict()
+    again = team_report(SPORT, read_codes(SPORT, "\n".join(report["codes"]))).to_dict()
     assert again["respondents"] == [
         {**r, "where": f"line {r['number']}"} for r in report["respondents"]
     ]
@@ -262,7 +264,7 @@ def test_pasted_mix_of_links_codes_and_a_team_link() -> None:
     ]
     assert [s.where for s in result.skipped] == ["line 4"]
     assert "not a share code" in result.skipped[0].message
-    report = team_report(SPORT, result)
+    report = team_report(SPORT, result).to_dict()
     assert report["count"] == 4 and report["skipped"] == [
         {"where": "line 4", "message": result.skipped[0].message}
     ]
@@ -286,7 +288,7 @@ def test_pasted_text_that_gives_no_report(text: str, message: str) -> None:
 def test_500_respondents_are_fine() -> None:
     report = team_report(
         SPORT, read_roster(SPORT, "\n".join(["team-sport.3.123412"] * MAX_RESPONDENTS))
-    )
+    ).to_dict()
     assert report["count"] == MAX_RESPONDENTS and report["total"]["spread"] == 0.0
 
 
@@ -493,7 +495,7 @@ def test_api_team_request() -> None:
         ]
     )
     reply = call("team", {"quiz": SPORT.id, "text": text})
-    assert reply["ok"] and reply["data"] == team_report(SPORT, read_codes(SPORT, text))
+    assert reply["ok"] and reply["data"] == team_report(SPORT, read_codes(SPORT, text)).to_dict()
     assert call("team", {"quiz": SPORT.id, "text": text, "format": "codes"}) == reply
     bad = call("team", {"quiz": SPORT.id, "text": ""})
     assert bad["ok"] is False and bad["error"]["kind"] == "answer"
@@ -555,8 +557,9 @@ def test_cli_team_json_and_stdin(capsys: pytest.CaptureFixture[str], team_csv: P
         stdin=team_csv.read_text(encoding="utf-8"),
     )
     assert code == 0
-    assert json.loads(out) == team_report(
-        SPORT, read_csv(SPORT, team_csv.read_text(encoding="utf-8"))
+    assert (
+        json.loads(out)
+        == team_report(SPORT, read_csv(SPORT, team_csv.read_text(encoding="utf-8"))).to_dict()
     )
 
 

@@ -62,7 +62,7 @@ def REFERENCE_STAGE(values: list[int]) -> str:  # noqa: N802 - reads as a table 
 @pytest.mark.parametrize("builder", EXPORTS)
 def test_survey_tool_exports_give_the_report_unedited(builder) -> None:  # type: ignore[no-untyped-def]
     export = builder(SALES)
-    report = team_report(SALES, read_file(SALES, export.data, export.name))
+    report = team_report(SALES, read_file(SALES, export.data, export.name)).to_dict()
     check_export(export, report)
     assert any("the function is read from column" in note for note in report["notes"])
     finding_groups = {g["id"] for d in report["dimensions"] for g in d["groups"]}
@@ -71,7 +71,7 @@ def test_survey_tool_exports_give_the_report_unedited(builder) -> None:  # type:
 
 def test_header_furniture_is_listed_as_such() -> None:
     export = [b for b in CSV_EXPORTS if b.__name__ == "qualtrics"][0](SALES)
-    report = team_report(SALES, read_file(SALES, export.data, export.name))
+    report = team_report(SALES, read_file(SALES, export.data, export.name)).to_dict()
     assert report["header_rows"] == [
         {"where": "row 1", "message": "above the header (row 2), which names the statements"},
         {"where": "row 3", "message": "the survey tool's question ids (ImportId), not answers"},
@@ -426,14 +426,18 @@ def _within_linear_time(call, size: int) -> None:  # type: ignore[no-untyped-def
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=3000))
 def test_random_bytes_give_only_the_documented_error(data: bytes) -> None:
-    _within_linear_time(lambda: team_report(SPORT, read_file(SPORT, data, "random.csv")), len(data))
+    _within_linear_time(
+        lambda: team_report(SPORT, read_file(SPORT, data, "random.csv")).to_dict(), len(data)
+    )
     _within_linear_time(lambda: read_file(SPORT, b"PK\x03\x04" + data, "random.xlsx"), len(data))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(CSV_TEXT)
 def test_random_csv_shaped_text_gives_only_the_documented_error(text: str) -> None:
-    _within_linear_time(lambda: team_report(SPORT, read_roster(SPORT, text)), len(text.encode()))
+    _within_linear_time(
+        lambda: team_report(SPORT, read_roster(SPORT, text)).to_dict(), len(text.encode())
+    )
     _within_linear_time(lambda: read_roster(SPORT, text, "csv"), len(text.encode()))
 
 

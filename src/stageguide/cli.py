@@ -234,14 +234,14 @@ def _run_team(args: argparse.Namespace, stdin: TextIO) -> int:
     else:
         data, name = _read_team_file(Path(args.file)), Path(args.file).name
     report = team_report(quiz, read_file(quiz, data, name, args.format))
-    for row in report["header_rows"]:
-        print(f"stageguide: header row skipped, {row['where']}: {row['message']}", file=sys.stderr)
-    for note in report["notes"]:
+    for row in report.roster.header_rows:
+        print(f"stageguide: header row skipped, {row.where}: {row.message}", file=sys.stderr)
+    for note in report.roster.notes:
         print(f"stageguide: note: {note}", file=sys.stderr)
-    for skipped in report["skipped"]:
-        print(f"stageguide: skipped {skipped['where']}: {skipped['message']}", file=sys.stderr)
+    for skipped in report.roster.skipped:
+        print(f"stageguide: skipped {skipped.where}: {skipped.message}", file=sys.stderr)
     if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(render_team(report))
     return EXIT_OK

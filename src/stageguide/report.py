@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from fractions import Fraction
 
 from .core import Result
+from .core.spread import rounded
+from .core.teamreport import Gap, StatementSummary, TeamReport
 
 BAR_WIDTH = 20
 
@@ -82,139 +84,151 @@ def _bullets(items: Sequence[str]) -> list[str]:
     ]
 
 
-def render_team(report: dict[str, Any]) -> str:
-    """The team report (the data of `stageguide.core.team.team_report`) as terminal text."""
-    scale = report["scale"]
-    groups = report["groups"]
-    total = report["total"]
-    count = report["count"]
-    people = ", ".join(f"{g['title']} {g['count']}" for g in groups)
-    source = "a CSV file" if report["source"] == "csv" else "share links and codes"
+def render_team(report: TeamReport) -> str:
+    """The team report (what `stageguide.core.team.team_report` builds) as terminal text."""
+    quiz, groups, total, count = report.quiz, report.groups, report.total, report.count
+    people = ", ".join(f"{g.title} {g.count}" for g in groups)
+    source = "a CSV file" if report.roster.source == "csv" else "share links and codes"
     lines = [
-        f"Team report: {report['quiz']['title']}",
+        f"Team report: {quiz.title}",
         f"{count} respondent{'s' if count != 1 else ''} ({people}), read from {source}",
         "",
     ]
     lines += _headline(report)
     lines += ["", "Findings"]
-    lines += _bullets(tuple(f["text"] for f in report["findings"][1:]))
-    lines += ["", f"Totals (out of {report['highest_total']})"]
+    lines += _bullets(tuple(f.text for f in report.findings[1:]))
+    lines += ["", f"Totals (out of {quiz.highest_total})"]
     if total is None:
         lines.append("  nobody judged enough statements to have a total")
     else:
+        low, high = int(total.low), int(total.high)
         lines.append(
-            f"  mean {total['mean']:.2f}   range {total['min']}-{total['max']} ({total['range']} points)   spread {total['spread']:.2f}"
+            f"  mean {_num(total.mean)}   range {low}-{high} ({high - low} points)"
+            f"   spread {_num(total.deviation)}"
         )
-    unplaced = f", no stage {report['unplaced']}" if report["unplaced"] else ""
+    unplaced = f", no stage {report.unplaced}" if report.unplaced else ""
     lines += [
-        "  stages: " + ", ".join(f"{s['title']} {s['count']}" for s in report["stages"]) + unplaced,
+        "  stages: " + ", ".join(f"{s.stage.title} {s.count}" for s in report.stages) + unplaced,
         "",
-        f"Dimensions (means on the {scale['min']}-{scale['max']} scale; gap = the two groups furthest apart)",
+        f"Dimensions (means on the {quiz.scale_min}-{quiz.scale_max} scale;"
+        " gap = the two groups furthest apart)",
     ]
-    heads = [g["title"] for g in groups] + ["Team", "Gap"]
+    heads = [g.title for g in groups] + ["Team", "Gap"]
     rows = [
-        [d["title"], *(_num(g["mean"]) for g in d["groups"]), _num(d["mean"]), _gap_text(d["gap"])]
-        for d in report["dimensions"]
+        [
+            d.dimension.title,
+            *(_num(g.mean) for g in d.groups),
+            _num(d.mean),
+            _gap_text(d.gap),
+        ]
+        for d in report.dimensions
     ]
     lines += _table(["Dimension", *heads], rows, "l" + "r" * len(heads))
     lines += ["", "Largest disagreement between functions"]
-    between = report["disagreements"]["between"]
-    if between:
-        for s in between:
-            means = "  ".join(f"{g['title']} {_num(g['mean'])}" for g in s["groups"])
-            lines += _statement(s, f"{means}  gap {_gap_text(s['gap'])}")
+    if report.between:
+        for s in report.between:
+            means = "  ".join(f"{g.group.title} {_num(g.mean)}" for g in s.groups)
+            lines += _statement(s, f"{means}  gap {_gap_text(s.gap)}")
     else:
         lines.append(
             "  (needs answers from at least two groups)"
-            if sum(1 for g in groups if g["id"]) < 2
+            if len(report.functions) < 2
             else "  (none: the groups agree)"
         )
     lines += ["", "Largest disagreement within the team (spread of the answers)"]
-    within = report["disagreements"]["within"]
-    if within:
-        for s in within:
-            unjudged = f", {s['unjudged']} could not judge it" if s["unjudged"] else ""
-            lines += _statement(
-                s,
-                f"spread {s['spread']:.2f}, answers from {s['min']} to {s['max']}, mean {s['mean']:.2f}{unjudged}",
-            )
+    if report.within:
+        for s in report.within:
+            lines += _statement(s, _within_figures(s))
     else:
         lines.append(
             "  (none: every answer is the same)"
             if count > 1
             else "  (needs at least two respondents)"
         )
-    titles = {g["id"]: g["title"] for g in groups}
+    titles = {g.id: g.title for g in groups}
     lines += ["", "Respondents"]
     lines += _table(
         ["#", "Name", "Group", "Total", "Stage"],
         [
             [
-                str(r["number"]),
-                r["label"],
-                titles[r["group"]],
-                _respondent_total(r),
-                r["stage"]["title"] if r["stage"] else "none",
+                str(r.number),
+                r.label,
+                titles[r.respondent.group],
+                _respondent_total(r.result),
+                r.result.stage.title if r.result.stage else "none",
             ]
-            for r in report["respondents"]
+            for r in report.respondents
         ],
         "rllrl",
     )
-    if report["ignored_columns"]:
-        lines += ["", "Ignored columns: " + ", ".join(report["ignored_columns"])]
-    if report.get("header_rows"):
+    roster = report.roster
+    if roster.ignored_columns:
+        lines += ["", "Ignored columns: " + ", ".join(roster.ignored_columns)]
+    if roster.header_rows:
         lines += [
             "",
             "Read as part of the header: "
-            + "; ".join(f"{r['where']} ({r['message']})" for r in report["header_rows"]),
+            + "; ".join(f"{r.where} ({r.message})" for r in roster.header_rows),
         ]
-    for note in report.get("notes", []):
+    for note in roster.notes:
         lines += ["", f"Note: {note}."]
     lines += [
         "",
         "Team link: add this fragment to the team page's address:",
-        "#t=" + ",".join(report["codes"]),
+        "#t=" + ",".join(report.codes),
     ]
     return "\n".join(lines)
 
 
-def _headline(report: dict[str, Any]) -> list[str]:
+def _headline(report: TeamReport) -> list[str]:
     """The first finding: each function's mean total and stage, and how many of its people sit in each stage."""
-    headline = report["headline"]
-    lines = ["Headline", *_bullets([headline["text"]])]
-    stages = [s["title"] for s in report["stages"]]
-    unplaced = any(row["unplaced"] for row in headline["groups"])
+    headline = report.headline
+    lines = ["Headline", *_bullets([headline.text])]
+    stages = [s.stage.title for s in report.stages]
+    unplaced = any(row.unplaced for row in headline.rows)
     heads = ["Mean total", "Stage", *stages] + (["No stage"] if unplaced else [])
     rows = []
-    for row in headline["groups"]:
-        cells = [row["title"], _num(row["mean"]), row["stage"]["title"] if row["stage"] else "none"]
-        cells += [str(s["count"]) for s in row["stages"]]
+    for row in headline.rows:
+        cells = [row.group.title, _num(row.mean), row.stage.title if row.stage else "none"]
+        cells += [str(s.count) for s in row.stages]
         if unplaced:
-            cells.append(str(row["unplaced"]))
+            cells.append(str(row.unplaced))
         rows.append(cells)
     return lines + _table(["Group", *heads], rows, "l" + "r" + "l" + "r" * (len(heads) - 2))
 
 
-def _respondent_total(respondent: dict[str, Any]) -> str:
-    if respondent["total"] is None:
-        return f"- ({respondent['unjudged']} not judged)"
-    return f"~{respondent['total']}" if respondent["estimated"] else str(respondent["total"])
+def _within_figures(statement: StatementSummary) -> str:
+    spread = statement.spread
+    assert spread is not None  # only judged statements are ranked by their spread
+    unjudged = f", {statement.unjudged} could not judge it" if statement.unjudged else ""
+    return (
+        f"spread {_num(spread.deviation)}, answers from {int(spread.low)} to {int(spread.high)},"
+        f" mean {_num(spread.mean)}{unjudged}"
+    )
 
 
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+def _respondent_total(result: Result) -> str:
+    if result.total is None:
+        return f"- ({result.unjudged} not judged)"
+    return f"~{result.total}" if result.estimated else str(result.total)
 
 
-def _gap_text(gap: dict[str, Any] | None) -> str:
+def _num(value: Fraction | float | None) -> str:
+    """A figure to 2 decimals, rounded once from its exact value, as on the page."""
+    return "-" if value is None else f"{rounded(value):.2f}"
+
+
+def _gap_text(gap: Gap | None) -> str:
     if gap is None:
         return "-"
-    return f"{gap['points']:.2f} ({gap['high']['title']} higher)" if gap["points"] else "0.00"
+    return f"{_num(gap.points)} ({gap.high.title} higher)" if gap.points else "0.00"
 
 
-def _statement(statement: dict[str, Any], figures: str) -> list[str]:
-    indent = " " * (len(str(statement["number"])) + 4)
+def _statement(statement: StatementSummary, figures: str) -> list[str]:
+    number = statement.number
+    indent = " " * (len(str(number)) + 4)
     text = textwrap.fill(
-        f"{statement['number']}. {statement['text']}",
+        f"{number}. {statement.statement.text}",
         width=78,
         initial_indent="  ",
         subsequent_indent=indent,
@@ -228,7 +242,8 @@ def _table(heads: list[str], rows: list[list[str]], align: str) -> list[str]:
 
     def line(cells: list[str]) -> str:
         padded = (
-            cell.ljust(w) if a == "l" else cell.rjust(w) for cell, w, a in zip(cells, widths, align, strict=False)
+            cell.ljust(w) if a == "l" else cell.rjust(w)
+            for cell, w, a in zip(cells, widths, align, strict=False)
         )
         return ("  " + "  ".join(padded)).rstrip()
 

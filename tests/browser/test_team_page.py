@@ -92,7 +92,7 @@ def expect_report(report: Locator, expected: dict[str, Any]) -> None:
 
 def test_six_links_show_the_cpython_means_and_largest_gap(page: Page, server: SiteServer) -> None:
     text = six_links(server)
-    expected = team_report(QUIZ, read_roster(QUIZ, text))
+    expected = team_report(QUIZ, read_roster(QUIZ, text)).to_dict()
     page.goto(server.url + "team/")
     report = make_report(page, text)
     expect_report(report, expected)
@@ -149,7 +149,7 @@ def label_csv() -> str:
 @pytest.mark.parametrize("how", ["choose", "drop"])
 def test_csv_with_label_answers(page: Page, server: SiteServer, tmp_path: Path, how: str) -> None:
     text = label_csv()
-    expected = team_report(QUIZ, read_roster(QUIZ, text))
+    expected = team_report(QUIZ, read_roster(QUIZ, text)).to_dict()
     assert expected["count"] == 4 and [g["id"] for g in expected["groups"]] == [
         "sales",
         "marketing",
@@ -190,7 +190,7 @@ def test_csv_with_a_bad_row_reports_the_good_rows(
     rows.append(["Bo", "marketing", *bad])
     rows.append(["Cy", "marketing", *map(str, vector_for_total(80))])
     text = _csv_text(rows)
-    expected = team_report(QUIZ, read_roster(QUIZ, text))
+    expected = team_report(QUIZ, read_roster(QUIZ, text)).to_dict()
     path = tmp_path / "team.csv"
     path.write_text(text, encoding="utf-8")
     page.goto(server.url + "team/")
@@ -208,7 +208,7 @@ def test_csv_with_a_bad_row_reports_the_good_rows(
 
 def test_team_link_round_trip(page: Page, server: SiteServer) -> None:
     text = six_links(server)
-    expected = team_report(QUIZ, read_roster(QUIZ, text))
+    expected = team_report(QUIZ, read_roster(QUIZ, text)).to_dict()
     page.goto(server.url + "team/")
     report = make_report(page, text)
     link = report.locator("[data-team-link]").input_value()
@@ -217,7 +217,9 @@ def test_team_link_round_trip(page: Page, server: SiteServer) -> None:
     other.goto(link)
     again = other.locator("[data-team-report]")
     expect(again).to_be_visible(timeout=ENGINE_MS)
-    expect_report(again, team_report(QUIZ, read_roster(QUIZ, "\n".join(expected["codes"]))))
+    expect_report(
+        again, team_report(QUIZ, read_roster(QUIZ, "\n".join(expected["codes"]))).to_dict()
+    )
     expect(other.locator("[data-sg-team-text]")).to_have_value("\n".join(expected["codes"]))
     other.close()
 
@@ -288,7 +290,7 @@ def test_an_xlsx_dropped_loads_the_spreadsheet_reader_then_reports(
 
     spreadsheet.install()
     export = microsoft_forms_xlsx(QUIZ)
-    expected = team_report(QUIZ, read_file(QUIZ, export.data, export.name))
+    expected = team_report(QUIZ, read_file(QUIZ, export.data, export.name)).to_dict()
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
     page.goto(server.url + "team/")
@@ -329,7 +331,7 @@ def test_a_surveymonkey_export_and_a_windows_1252_file(
     )
     report = page.locator("[data-team-report]")
     expect(report).to_be_visible(timeout=ENGINE_MS)
-    expect_report(report, team_report(QUIZ, read_file(QUIZ, monkey.data, monkey.name)))
+    expect_report(report, team_report(QUIZ, read_file(QUIZ, monkey.data, monkey.name)).to_dict())
     expect(report.locator("[data-team-header-rows] li")).to_have_text(
         ["row 2: a label repeated under each question ('Response'), not answers"]
     )

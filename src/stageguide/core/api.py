@@ -110,7 +110,7 @@ def _team(quiz: Quiz, data: dict[str, Any]) -> Any:
     kind = data.get("format", "auto")
     file = data.get("file")
     if file is None:
-        return team_report(quiz, read_roster(quiz, data.get("text"), kind))
+        return team_report(quiz, read_roster(quiz, data.get("text"), kind)).to_dict()
     if not isinstance(file, dict):
         raise AnswerError("the file must be sent as {name, base64}")
     name = file.get("name") if isinstance(file.get("name"), str) else ""
@@ -123,7 +123,7 @@ def _team(quiz: Quiz, data: dict[str, Any]) -> Any:
             name,
             kind if isinstance(kind, str) else "auto",
         ),
-    )
+    ).to_dict()
 
 
 HANDLERS: dict[str, Handler] = {
