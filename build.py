@@ -70,34 +70,10 @@ def ensure_python_env() -> None:
         say("creating .venv")
         venv.EnvBuilder(with_pip=True).create(VENV)
     say("installing Python dependencies from requirements.lock (hash-checked)")
-    py = str(venv_python())
-    run(
-        [
-            py,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--require-hashes",
-            "-r",
-            str(LOCK),
-        ]
-    )
-    run(
-        [
-            py,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-deps",
-            "--no-build-isolation",
-            "-e",
-            ".",
-        ]
-    )
+    pip_install = [str(venv_python()), "-m", "pip", "install"]
+    quiet = ["--quiet", "--disable-pip-version-check"]
+    run([*pip_install, *quiet, "--require-hashes", "-r", str(LOCK)])
+    run([*pip_install, *quiet, "--no-deps", "--no-build-isolation", "-e", "."])
     stamp.write_text(wanted)
 
 

@@ -66,12 +66,10 @@ def findings(report: TeamReport) -> tuple[Finding, ...]:
 
 
 def _dimension_gap(report: TeamReport) -> Finding | None:
-    gapped = [d for d in report.dimensions if d.gap is not None]
+    gapped = [(d, d.gap) for d in report.dimensions if d.gap is not None]
     if not gapped:
         return None
-    widest = max(gapped, key=lambda d: d.gap.points if d.gap is not None else 0)
-    gap = widest.gap
-    assert gap is not None
+    widest, gap = max(gapped, key=lambda pair: pair[1].points)
     scale = _scale(report)
     if gap.points >= NOTABLE:
         return Finding(
