@@ -1,8 +1,8 @@
 """Pyodide scores exactly like CPython.
 
-Each test sends the browser's requests through `engine` (CPython, then the compiled
+Each test sends the browser's requests through `core` (CPython, then the compiled
 wheel inside the pinned Pyodide) and compares the whole reply with the in-process
-core, error messages included. Bulk random cases go in one batch per engine.
+core, error messages included. Bulk random cases go in one batch per core.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engines import SALES_QUIZ, TEAM_QUIZ, CPythonEngine, PyodideEngine, load_yaml_quiz
+from cores import SALES_QUIZ, TEAM_QUIZ, CPythonCore, PyodideCore, load_yaml_quiz
 from sitecontent import site_quiz
 
 import stageguide
-from stageguide.buildtools.engine import EngineBuild
+from stageguide.buildtools.wheel import WheelBuild
 from stageguide.core import Quiz
 
-REFERENCE = CPythonEngine()
+REFERENCE = CPythonCore()
 # The issue's boundary totals for the 20-statement, four-stage quiz on a 1-5 scale.
 SALES_BOUNDARIES = (20, 39, 40, 59, 60, 79, 80, 100)
 needs_sales = pytest.mark.skipif(
@@ -55,10 +55,10 @@ def _boundary_params() -> list[Any]:
     return params
 
 
-def _loaded(engine: CPythonEngine | PyodideEngine, path: Path) -> Quiz:
-    """Register the quiz with the engine (as the page does) and return it."""
+def _loaded(core: CPythonCore | PyodideCore, path: Path) -> Quiz:
+    """Register the quiz with the core (as the page does) and return it."""
     quiz = load_yaml_quiz(path)
-    reply = engine.call("load", {"quiz": quiz.to_dict()})
+    reply = core.call("load", {"quiz": quiz.to_dict()})
     assert reply == {
         "ok": True,
         "data": {"id": quiz.id, "version": quiz.version, "statements": len(quiz.statements)},
@@ -88,12 +88,12 @@ def _random_answers(quiz: Quiz, rng: random.Random) -> list[int]:
 @pytest.mark.parametrize("spread", [False, True], ids=["filled", "spread"])
 @pytest.mark.parametrize(("path", "total"), _boundary_params())
 def test_boundary_totals(
-    engine: CPythonEngine | PyodideEngine, path: Path, total: int, spread: bool
+    core: CPythonCore | PyodideCore, path: Path, total: int, spread: bool
 ) -> None:
-    quiz = _loaded(engine, path)
+    quiz = _loaded(core, path)
     answers = _summing_to(quiz, total, spread)
     assert sum(answers) == total
-    reply = engine.call("score", {"quiz": quiz.id, "answers": answers})
+    reply = core.call("score", {"quiz": quiz.id, "answers": answers})
     assert reply == REFERENCE.call("score", {"quiz": quiz.id, "answers": answers})
     data = reply["data"]
     assert data["total"] == total
@@ -102,13 +102,13 @@ def test_boundary_totals(
 
 
 @pytest.mark.parametrize("path", _quiz_params())
-def test_all_same_answers(engine: CPythonEngine | PyodideEngine, path: Path) -> None:
-    quiz = _loaded(engine, path)
+def test_all_same_answers(core: CPythonCore | PyodideCore, path: Path) -> None:
+    quiz = _loaded(core, path)
     requests = [
         ("score", {"quiz": quiz.id, "answers": [point.value] * len(quiz.statements)})
         for point in quiz.scale
     ]
-    replies = engine.call_many(requests)
+    replies = core.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
     assert [r["data"]["total"] for r in replies] == [
         p.value * len(quiz.statements) for p in quiz.scale
@@ -124,22 +124,22 @@ def test_all_same_answers(engine: CPythonEngine | PyodideEngine, path: Path) -> 
         pytest.param(SITE_QUIZ, 200, id="site-quiz"),
     ],
 )
-def test_random_answers_score_alike(pyodide_engine: PyodideEngine, path: Path, count: int) -> None:
-    quiz = _loaded(pyodide_engine, path)
+def test_random_answers_score_alike(pyodide_core: PyodideCore, path: Path, count: int) -> None:
+    quiz = _loaded(pyodide_core, path)
     rng = random.Random(f"parity-{quiz.id}")
     requests = [
         ("score", {"quiz": quiz.id, "answers": _random_answers(quiz, rng)}) for _ in range(count)
     ]
     expected = REFERENCE.call_many(requests)
     assert all(reply["ok"] for reply in expected)
-    assert pyodide_engine.call_many(requests) == expected
+    assert pyodide_core.call_many(requests) == expected
 
 
 @pytest.mark.pyodide
 @pytest.mark.parametrize("path", _quiz_params())
-def test_share_codes_round_trip_across_engines(pyodide_engine: PyodideEngine, path: Path) -> None:
-    """A code made in either engine is the same text and decodes the same in the other."""
-    quiz = _loaded(pyodide_engine, path)
+def test_share_codes_round_trip_across_runtimes(pyodide_core: PyodideCore, path: Path) -> None:
+    """A code made in either core is the same text and decodes the same in the other."""
+    quiz = _loaded(pyodide_core, path)
     rng = random.Random(f"share-{quiz.id}")
     groups = [None, *(group.id for group in quiz.groups)]
     encodes = [
@@ -154,14 +154,14 @@ def test_share_codes_round_trip_across_engines(pyodide_engine: PyodideEngine, pa
         )
         for _ in range(100)
     ]
-    codes = pyodide_engine.call_many(encodes)
+    codes = pyodide_core.call_many(encodes)
     assert codes == REFERENCE.call_many(encodes)
     follow_ups = [
         (kind, {"quiz": quiz.id, "code": reply["data"]["code"]})
         for reply in codes
         for kind in ("decode", "share")
     ]
-    decoded = pyodide_engine.call_many(follow_ups)
+    decoded = pyodide_core.call_many(follow_ups)
     assert decoded == REFERENCE.call_many(follow_ups)
     for (_, request), reply in zip(encodes, decoded[::2], strict=False):
         assert reply["data"]["answers"] == request["answers"]
@@ -181,10 +181,12 @@ GOOD_CODES: dict[str, CodeCase] = {
     "link": lambda q: "https://example.invalid/quiz/#a=" + _code(q),
     "percent-encoded": lambda q: "".join(f"%{ord(ch):02X}" for ch in _code(q)),
     "surrounding-space": lambda q: "  \n" + _code(q) + "\t ",
-    "with-group-and-name": lambda q: _code(q)
-    + (f"~g{q.groups[0].id}" if q.groups else "")
-    + "~n"
-    + base64.urlsafe_b64encode("Zoë".encode()).decode().rstrip("="),
+    "with-group-and-name": lambda q: (
+        _code(q)
+        + (f"~g{q.groups[0].id}" if q.groups else "")
+        + "~n"
+        + base64.urlsafe_b64encode("Zoë".encode()).decode().rstrip("=")
+    ),
 }
 BAD_CODES: dict[str, CodeCase] = {
     "wrong-quiz-id": lambda q: _code(q, quiz_id="some-other-quiz"),
@@ -192,9 +194,11 @@ BAD_CODES: dict[str, CodeCase] = {
     "future-version": lambda q: _code(q, version=q.version + 1),
     "too-short": lambda q: _code(q)[:-1],
     "too-long": lambda q: _code(q) + "1",
-    "off-scale-low": lambda q: _code(q, str(q.scale_min - 1) * len(q.statements))
-    if q.scale_min > 0
-    else _code(q, "z" * len(q.statements)),
+    "off-scale-low": lambda q: (
+        _code(q, str(q.scale_min - 1) * len(q.statements))
+        if q.scale_min > 0
+        else _code(q, "z" * len(q.statements))
+    ),
     "off-scale-high": lambda q: _code(q, "z" + str(q.scale_max) * (len(q.statements) - 1)),
     "uppercase-digit": lambda q: _code(q, "A" * len(q.statements)),
     "junk": lambda q: "hello, world!",
@@ -212,9 +216,9 @@ BAD_CODES: dict[str, CodeCase] = {
     "repeated-group": lambda q: _code(q) + 2 * f"~g{q.groups[0].id if q.groups else 'nobody'}",
     "unknown-part": lambda q: _code(q) + "~x1",
     "damaged-name": lambda q: _code(q) + "~nA",
-    "name-too-long": lambda q: _code(q)
-    + "~n"
-    + base64.urlsafe_b64encode(b"x" * 41).decode().rstrip("="),
+    "name-too-long": lambda q: (
+        _code(q) + "~n" + base64.urlsafe_b64encode(b"x" * 41).decode().rstrip("=")
+    ),
     "not-text-number": lambda q: 12345,
     "not-text-null": lambda q: None,
     "not-text-list": lambda q: [_code(q)],
@@ -223,12 +227,10 @@ BAD_CODES: dict[str, CodeCase] = {
 
 @pytest.mark.parametrize("path", _quiz_params())
 @pytest.mark.parametrize("case", GOOD_CODES)
-def test_share_code_forms_decode(
-    engine: CPythonEngine | PyodideEngine, path: Path, case: str
-) -> None:
-    quiz = _loaded(engine, path)
+def test_share_code_forms_decode(core: CPythonCore | PyodideCore, path: Path, case: str) -> None:
+    quiz = _loaded(core, path)
     request = {"quiz": quiz.id, "code": GOOD_CODES[case](quiz)}
-    reply = engine.call("decode", request)
+    reply = core.call("decode", request)
     assert reply == REFERENCE.call("decode", request)
     assert reply["ok"], reply
     assert reply["data"]["answers"] == [quiz.scale_max] * len(quiz.statements)
@@ -237,12 +239,12 @@ def test_share_code_forms_decode(
 @pytest.mark.parametrize("path", _quiz_params())
 @pytest.mark.parametrize("case", BAD_CODES)
 def test_malformed_share_codes_are_refused_alike(
-    engine: CPythonEngine | PyodideEngine, path: Path, case: str
+    core: CPythonCore | PyodideCore, path: Path, case: str
 ) -> None:
-    quiz = _loaded(engine, path)
+    quiz = _loaded(core, path)
     for kind in ("decode", "share"):
         request = {"quiz": quiz.id, "code": BAD_CODES[case](quiz)}
-        reply = engine.call(kind, request)
+        reply = core.call(kind, request)
         assert reply == REFERENCE.call(kind, request)
         assert reply["ok"] is False and reply["error"]["kind"] == "answer", reply
         assert reply["error"]["message"]
@@ -250,10 +252,10 @@ def test_malformed_share_codes_are_refused_alike(
 
 @pytest.mark.pyodide
 def test_pyodide_runs_the_compiled_pyc(
-    pyodide_engine: PyodideEngine, compiled_wheel: EngineBuild
+    pyodide_core: PyodideCore, compiled_wheel: WheelBuild
 ) -> None:
     """The browser's modules come from the wheel's .pyc, with no source beside them."""
-    facts = pyodide_engine.introspect()
+    facts = pyodide_core.introspect()
     major, minor = facts["version_info"][:2]
     assert compiled_wheel.wheel.name.endswith(f"-cp{major}{minor}-none-any.whl")
     with zipfile.ZipFile(compiled_wheel.wheel) as archive:
@@ -272,7 +274,7 @@ def test_pyodide_runs_the_compiled_pyc(
 
 
 @pytest.mark.pyodide
-def test_wheel_is_tagged_and_its_record_matches(compiled_wheel: EngineBuild) -> None:
+def test_wheel_is_tagged_and_its_record_matches(compiled_wheel: WheelBuild) -> None:
     wheel = compiled_wheel.wheel
     assert wheel.name == f"stageguide-{stageguide.__version__}-cp314-none-any.whl"
     with zipfile.ZipFile(wheel) as archive:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engines import SALES_QUIZ, TEAM_QUIZ, CPythonEngine, PyodideEngine, load_yaml_quiz
+from cores import SALES_QUIZ, TEAM_QUIZ, CPythonCore, PyodideCore, load_yaml_quiz
 
 from stageguide.core import AnswerError, Quiz, QuizError, decode, encode, score
 from stageguide.core.csvimport import read_roster
@@ -20,7 +20,7 @@ from stageguide.quizfile import parse_quiz
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_QUIZ = ROOT / "examples" / "incident-response" / "quiz" / "incident-response.yml"
 SALES = load_yaml_quiz(SALES_QUIZ)
-REFERENCE = CPythonEngine()
+REFERENCE = CPythonCore()
 
 # -- "never the same advice twice": a detector for near-repeats as well as exact ones -------
 
@@ -397,18 +397,18 @@ def test_team_csv_reads_cant_judge_cells() -> None:
 # -- parity under Pyodide ---------------------------------------------------------------------
 
 
-def _load(engine: CPythonEngine | PyodideEngine, quiz: Quiz) -> None:
-    for each in (engine, REFERENCE):
+def _load(core: CPythonCore | PyodideCore, quiz: Quiz) -> None:
+    for each in (core, REFERENCE):
         assert each.call("load", {"quiz": quiz.to_dict()})["ok"]
 
 
 def test_parity_of_stage_advice_cant_judge_and_headline(
-    engine: CPythonEngine | PyodideEngine,
+    core: CPythonCore | PyodideCore,
 ) -> None:
     requests: list[tuple[str, dict[str, Any]]] = []
     for path in (SALES_QUIZ, EXAMPLE_QUIZ):
         quiz = load_yaml_quiz(path)
-        _load(engine, quiz)
+        _load(core, quiz)
         for stage, pair in _combinations(quiz):
             answers = _answers_for(quiz, stage, pair)
             if answers is not None:
@@ -429,7 +429,7 @@ def test_parity_of_stage_advice_cant_judge_and_headline(
         ([None] * 2 + [2] * 18, None),
     ]
     requests.append(("team", {"quiz": SALES.id, "text": _codes(SALES, people)}))
-    replies = engine.call_many(requests)
+    replies = core.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
     assert (
         all(reply["ok"] for reply in replies[:-2]) and not replies[-2]["ok"] and replies[-1]["ok"]

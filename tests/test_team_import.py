@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from engines import SALES_QUIZ, CPythonEngine, PyodideEngine, load_yaml_quiz
+from cores import SALES_QUIZ, CPythonCore, PyodideCore, load_yaml_quiz
 from exports import CSV_EXPORTS, PEOPLE, Export, answers, microsoft_forms_xlsx
 from helpers import MAIN_QUIZ, REPO, SMALL_QUIZ, load
 
@@ -31,7 +31,7 @@ from stageguide.core.team import team_report
 
 SALES = load(MAIN_QUIZ)
 SPORT = load(SMALL_QUIZ)
-REFERENCE = CPythonEngine()
+REFERENCE = CPythonCore()
 spreadsheet.install()
 
 EXPORTS = [
@@ -198,22 +198,22 @@ def _hostile_files() -> list[tuple[str, bytes]]:
 
 
 @pytest.mark.parametrize("builder", [pytest.param(b, id=b.__name__) for b in CSV_EXPORTS])
-def test_exports_match_in_pyodide(engine: CPythonEngine | PyodideEngine, builder) -> None:  # type: ignore[no-untyped-def]
+def test_exports_match_in_pyodide(core: CPythonCore | PyodideCore, builder) -> None:  # type: ignore[no-untyped-def]
     quiz = load_yaml_quiz(SALES_QUIZ)
-    for each in (engine, REFERENCE):
+    for each in (core, REFERENCE):
         assert each.call("load", {"quiz": quiz.to_dict()})["ok"]
     export = builder(SALES)
-    reply = engine.call(*_file_request(quiz.id, export.name, export.data))
+    reply = core.call(*_file_request(quiz.id, export.name, export.data))
     assert reply == REFERENCE.call(*_file_request(quiz.id, export.name, export.data))
     check_export(export, reply["data"])
 
 
-def test_hostile_files_match_in_pyodide(engine: CPythonEngine | PyodideEngine) -> None:
+def test_hostile_files_match_in_pyodide(core: CPythonCore | PyodideCore) -> None:
     quiz = load_yaml_quiz(SALES_QUIZ)
-    for each in (engine, REFERENCE):
+    for each in (core, REFERENCE):
         assert each.call("load", {"quiz": quiz.to_dict()})["ok"]
     requests = [_file_request(quiz.id, name, data) for name, data in _hostile_files()]
-    replies = engine.call_many(requests)
+    replies = core.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
     cp1252, utf16, bom, binary, unclosed, long_name, brackets = replies
     assert brackets["data"]["count"] == 1 and brackets["data"]["ignored_columns"][0].startswith(

@@ -56,13 +56,13 @@ def _fail(message: str) -> int:
 
 
 def run_wheel(root: Path, args: list[str]) -> int:
-    """Compile the scoring core for Pyodide and write the quiz JSON into build/engine/."""
-    from .engine import build_engine
+    """Compile the scoring core for Pyodide and write the quiz JSON into build/wheel/."""
+    from .wheel import build_wheel
 
     if args:
         return _fail(f"`wheel` takes no arguments, got: {' '.join(args)}")
     quizzes = sorted((root / "quiz").glob("*.yml"))
-    result = build_engine(root, quizzes, progress=lambda line: print(line, flush=True))
+    result = build_wheel(root, quizzes, progress=lambda line: print(line, flush=True))
     print(f"{result.wheel} ({result.wheel.stat().st_size:,} bytes)")
     return 0
 

@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..buildtools.engine import PACKAGE, build_engine
+from ..buildtools.wheel import PACKAGE, build_wheel
 from ..buildtools.errors import BuildError
 from ..buildtools.runtime import TEXT_SUFFIXES, copy_runtime, download_sizes, transfer_sizes
 from ..buildtools.snapshot import build_snapshot
@@ -255,7 +255,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         tag = hashlib.sha256(str(self.quiz_path).encode("utf-8")).hexdigest()[:8]
         out_dir = self.cache / "engine" / f"{self.quiz.id}-{tag}"
         try:
-            built = build_engine(self.root, [self.quiz_path], out_dir=out_dir, progress=log.info)
+            built = build_wheel(self.root, [self.quiz_path], out_dir=out_dir, progress=log.info)
             if self.config.runtime == "self-hosted":
                 self.runtime_dir = self.cache / "runtime"
                 trimmed = built.stdlib_files() if self.config.stdlib == "trimmed" else None

@@ -16,9 +16,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from engines import ROOT, SALES_QUIZ, TEAM_QUIZ, load_yaml_quiz
+from cores import ROOT, SALES_QUIZ, TEAM_QUIZ, load_yaml_quiz
 
-from stageguide.buildtools.engine import EngineBuild, build_engine
+from stageguide.buildtools.wheel import WheelBuild, build_wheel
 from stageguide.buildtools.errors import BuildError
 from stageguide.buildtools.runtime import (
     PRECOMPRESSED_WASM,
@@ -54,9 +54,9 @@ def repo(tmp_path: Path) -> Path:
     return copy
 
 
-def _build(repo: Path, lines: list[str] | None = None) -> EngineBuild:
+def _build(repo: Path, lines: list[str] | None = None) -> WheelBuild:
     quizzes = sorted((repo / "quiz").glob("*.yml"))
-    return build_engine(
+    return build_wheel(
         repo,
         quizzes,
         progress=(lines if lines is not None else []).append,
@@ -80,7 +80,7 @@ def test_syntax_error_names_the_file_and_line(repo: Path) -> None:
     message = str(caught.value)
     assert f"{target}:{line}: SyntaxError" in message
     assert "def broken(:" in message
-    assert not (repo / "build" / "engine" / "stamp.json").exists()
+    assert not (repo / "build" / "wheel" / "stamp.json").exists()
 
 
 @pytest.mark.pyodide
@@ -174,7 +174,7 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
 
     lines.clear()
     again = _build(repo, lines)
-    assert not again.rebuilt and again == EngineBuild(
+    assert not again.rebuilt and again == WheelBuild(
         first.wheel,
         first.quizzes,
         first.sizes,
@@ -193,7 +193,7 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
     )
     lines.clear()
     assert _build(repo, lines).rebuilt
-    assert lines[0] == f"engine: rebuilding; changed: quiz:{quiz.resolve()}"
+    assert lines[0] == f"wheel: rebuilding; changed: quiz:{quiz.resolve()}"
     assert json.loads(first.quizzes[0].read_text())["title"] == "Is the club organised?"
 
     _append(repo / "src" / "stageguide" / "core" / "spec.py", "# an edit\n")
@@ -209,7 +209,7 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
     lines.clear()
     assert _build(repo, lines).rebuilt
     assert first.wheel.read_bytes() == whole
-    out = repo / "build" / "engine"
+    out = repo / "build" / "wheel"
     assert first.spreadsheet is not None
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [
@@ -223,7 +223,7 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
 
 
 @pytest.mark.pyodide
-def test_wheel_ships_only_the_compiled_core(compiled_wheel: EngineBuild) -> None:
+def test_wheel_ships_only_the_compiled_core(compiled_wheel: WheelBuild) -> None:
     with zipfile.ZipFile(compiled_wheel.wheel) as archive:
         names = archive.namelist()
     package = sorted(n for n in names if not n.split("/")[0].endswith(".dist-info"))
@@ -237,7 +237,7 @@ def test_wheel_ships_only_the_compiled_core(compiled_wheel: EngineBuild) -> None
 
 
 @pytest.mark.pyodide
-def test_quiz_json_is_the_normalised_quiz(compiled_wheel: EngineBuild) -> None:
+def test_quiz_json_is_the_normalised_quiz(compiled_wheel: WheelBuild) -> None:
     sources = [path for path in (SALES_QUIZ, TEAM_QUIZ) if path.exists()]
     assert len(compiled_wheel.quizzes) == len(sources)
     for source, written in zip(sources, compiled_wheel.quizzes, strict=False):

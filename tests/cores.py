@@ -1,6 +1,6 @@
 """The scoring core behind one interface, in CPython and in Pyodide, for the parity tests.
 
-Both engines speak the browser's protocol, `api.handle(kind, payload_json)`, so a
+Both runtimes speak the browser's protocol, `api.handle(kind, payload_json)`, so a
 test can run the same request through either and compare the replies whole.
 """
 
@@ -33,12 +33,12 @@ def load_yaml_quiz(path: Path) -> Quiz:
     return read_quiz(path)
 
 
-class EngineError(RuntimeError):
-    """The Pyodide engine died, hung or answered something that is not a reply."""
+class PyodideCoreError(RuntimeError):
+    """The core in Pyodide died, hung or answered something that is not a reply."""
 
 
-class CPythonEngine:
-    """The core imported in this process: the reference every other engine must match."""
+class CPythonCore:
+    """The core imported in this process: the reference the Pyodide run must match."""
 
     name = "cpython"
 
@@ -49,7 +49,7 @@ class CPythonEngine:
         return [self.call(kind, payload) for kind, payload in requests]
 
 
-class PyodideEngine:
+class PyodideCore:
     """The compiled wheel inside the pinned Pyodide, in one long-lived Node process.
 
     Reading happens on a thread feeding a queue, so every wait has a timeout and a
@@ -143,7 +143,7 @@ class PyodideEngine:
 
     def _fail(self, message: str) -> NoReturn:
         stderr = "\n".join(self._stderr) or "(nothing)"
-        raise EngineError(f"Pyodide engine: {message}\n--- Node stderr ---\n{stderr}")
+        raise PyodideCoreError(f"core in Pyodide: {message}\n--- Node stderr ---\n{stderr}")
 
     def _pump_stdout(self) -> None:
         assert self._process.stdout is not None
