@@ -26,9 +26,6 @@ from stageguide.core import Quiz
 REFERENCE = CPythonCore()
 # The boundary totals for the 20-statement, four-stage quiz on a 1-5 scale.
 SALES_BOUNDARIES = (20, 39, 40, 59, 60, 79, 80, 100)
-needs_sales = pytest.mark.skipif(
-    not SALES_QUIZ.exists(), reason="quiz/sales-marketing.yml is not written yet"
-)
 NAMES = ["AB", "Zoë", "José María", "李小龙", "O'Neil-Smith", "  spaced   out  ", "Ł", "😀 x"]
 
 
@@ -37,7 +34,7 @@ SITE_QUIZ = site_quiz()  # the site's own quiz too, whatever model a fork has pu
 
 def _quiz_params() -> list[Any]:
     return [
-        pytest.param(SALES_QUIZ, id="sales-marketing", marks=needs_sales),
+        pytest.param(SALES_QUIZ, id="sales-marketing"),
         pytest.param(TEAM_QUIZ, id="team-sport"),
         pytest.param(SITE_QUIZ, id="site-quiz"),
     ]
@@ -45,8 +42,7 @@ def _quiz_params() -> list[Any]:
 
 def _boundary_params() -> list[Any]:
     params = [
-        pytest.param(SALES_QUIZ, total, id=f"sales-marketing-{total}", marks=needs_sales)
-        for total in SALES_BOUNDARIES
+        pytest.param(SALES_QUIZ, total, id=f"sales-marketing-{total}") for total in SALES_BOUNDARIES
     ]
     for path, name in ((TEAM_QUIZ, "team-sport"), (SITE_QUIZ, "site-quiz")):
         quiz = load_yaml_quiz(path)
@@ -119,7 +115,7 @@ def test_all_same_answers(core: CPythonCore | PyodideCore, path: Path) -> None:
 @pytest.mark.parametrize(
     ("path", "count"),
     [
-        pytest.param(SALES_QUIZ, 500, id="sales-marketing", marks=needs_sales),
+        pytest.param(SALES_QUIZ, 500, id="sales-marketing"),
         pytest.param(TEAM_QUIZ, 200, id="team-sport"),
         pytest.param(SITE_QUIZ, 200, id="site-quiz"),
     ],

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from cores import ROOT
 
-from stageguide.buildtools.wheel import WheelBuild
 from stageguide.buildtools.runtime import copy_runtime, node_executable
 from stageguide.buildtools.snapshot import PREFIX, SUFFIX, build_snapshot, snapshot_key
+from stageguide.buildtools.wheel import WheelBuild
 
 pytestmark = pytest.mark.pyodide
 

@@ -285,16 +285,6 @@ def _check_git_remote(root: Path, remote: str) -> None:
         )
 
 
-# --- not written yet ---------------------------------------------------------
-
-
-def _not_implemented(name: str) -> Command:
-    def run(root: Path, args: list[str]) -> int:
-        return _fail(f"`{name}` is not implemented yet")
-
-    return run
-
-
 COMMANDS: dict[str, Command] = {
     "build": run_build,
     "serve": run_serve,

@@ -15,10 +15,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..buildtools.wheel import PACKAGE, build_wheel
 from ..buildtools.errors import BuildError
 from ..buildtools.runtime import TEXT_SUFFIXES, copy_runtime, download_sizes, transfer_sizes
 from ..buildtools.snapshot import build_snapshot
+from ..buildtools.wheel import PACKAGE, build_wheel
 from ..core import Quiz, QuizError
 from ..core.limits import MAX_CSV_BYTES
 from ..quizfile import read_quiz
@@ -346,10 +346,6 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 else self.quiz.unsure.allowed(len(self.quiz.statements)),
             },
             "pages": pages,
-            "stages": [
-                {"id": s.id, "title": s.title, "min": s.low, "max": s.high, "url": pages[s.page]}
-                for s in self.quiz.stages
-            ],
             "urls": {
                 "worker": url(self.asset_paths["worker.mjs"]),
                 "pyodide": pyodide_url,
