@@ -153,20 +153,26 @@ BAD_SCORE: list[tuple[str, Callable[[Quiz], list[str]], str, Callable[[Quiz], st
         "one-short",
         lambda q: [str(q.scale_min)] * (len(q.statements) - 1),
         "",
-        lambda q: f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) - 1}",
+        lambda q: (
+            f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) - 1}"
+        ),
     ),
     (
         "one-extra",
         lambda q: [str(q.scale_min)] * (len(q.statements) + 1),
         "",
-        lambda q: f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) + 1}",
+        lambda q: (
+            f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) + 1}"
+        ),
     ),
     (
         "off-scale",
         lambda q: [str(q.scale_min)] * (len(q.statements) - 1) + [str(q.scale_max + 1)],
         "",
-        lambda q: f"statement {len(q.statements)} (id: {q.statements[-1].id}): {q.scale_max + 1} is not on the scale "
-        f"{q.scale_min}-{q.scale_max}",
+        lambda q: (
+            f"statement {len(q.statements)} (id: {q.statements[-1].id}): {q.scale_max + 1} is not on the scale "
+            f"{q.scale_min}-{q.scale_max}"
+        ),
     ),
     (
         "negative",
@@ -191,8 +197,10 @@ BAD_SCORE: list[tuple[str, Callable[[Quiz], list[str]], str, Callable[[Quiz], st
         "old-version-code",
         lambda q: [f"{q.id}.{q.version - 1}." + "1" * len(q.statements)],
         "",
-        lambda q: f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}; "
-        "its answers may not match the current statements, so please take the quiz again",
+        lambda q: (
+            f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}; "
+            "its answers may not match the current statements, so please take the quiz again"
+        ),
     ),
     (
         "code-for-other-quiz",
@@ -298,7 +306,7 @@ def test_broken_quiz_lists_every_problem_for_score(
 def test_check_good_files(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", str(MAIN_QUIZ), str(SMALL_QUIZ))
     assert (code, err) == (0, "")
-    main_quiz, small = load(MAIN_QUIZ), load(SMALL_QUIZ)
+    main_quiz = load(MAIN_QUIZ)
     assert out.splitlines() == [
         f"ok: {MAIN_QUIZ} (sales-marketing v{main_quiz.version}: {len(main_quiz.statements)} statements, "
         f"{len(main_quiz.dimensions)} dimensions, 4 stages)",

@@ -62,7 +62,9 @@ def test_a_broken_quiz_fails_the_strict_build_naming_file_line_and_field(tmp_pat
     typo = f"{dimension}zz"
     broken = QUIZ_TEXT.replace(f"dimension: {dimension}", f"dimension: {typo}", 1)
     line = (
-        broken.splitlines().index(next(l for l in broken.splitlines() if f"dimension: {typo}" in l))
+        broken.splitlines().index(
+            next(text for text in broken.splitlines() if f"dimension: {typo}" in text)
+        )
         + 1
     )
     done = _build(tmp_path, {}, broken)

@@ -45,7 +45,10 @@ NEAR_REPEAT = 0.5  # share of the shorter action's content words found in the ot
 def test_the_repeat_detector_catches_the_pair_from_the_issue() -> None:
     """The issue's example: the same action in two wordings on one Defined result."""
     before = "Invite marketers to key-account reviews and give them a concrete part in each account plan."
-    after = "Invite Marketing to your key-account reviews and give it one concrete task in each account plan, such as a tailored case study or offer."
+    after = (
+        "Invite Marketing to your key-account reviews and give it one concrete task in each "
+        "account plan, such as a tailored case study or offer."
+    )
     assert _overlap(before, after) >= NEAR_REPEAT
     assert (
         _overlap(

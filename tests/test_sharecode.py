@@ -174,7 +174,9 @@ MALFORMED: list[tuple[str, CodeBuilder, Fragment]] = [
     (
         "old-version",
         lambda q: plain(q).replace(f".{q.version}.", f".{q.version - 1}.", 1),
-        lambda q: f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}",
+        lambda q: (
+            f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}"
+        ),
     ),
     (
         "newer-version",
@@ -184,12 +186,16 @@ MALFORMED: list[tuple[str, CodeBuilder, Fragment]] = [
     (
         "one-answer-short",
         lambda q: plain(q)[:-1],
-        lambda q: f"this share code holds {len(q.statements) - 1} answers, but the quiz has {len(q.statements)} statements",
+        lambda q: (
+            f"this share code holds {len(q.statements) - 1} answers, but the quiz has {len(q.statements)} statements"
+        ),
     ),
     (
         "one-answer-extra",
         lambda q: plain(q) + "1",
-        lambda q: f"this share code holds {len(q.statements) + 1} answers, but the quiz has {len(q.statements)} statements",
+        lambda q: (
+            f"this share code holds {len(q.statements) + 1} answers, but the quiz has {len(q.statements)} statements"
+        ),
     ),
     (
         "no-answers",
@@ -199,7 +205,10 @@ MALFORMED: list[tuple[str, CodeBuilder, Fragment]] = [
     (
         "digit-above-scale",
         lambda q: plain(q)[:-1] + "z",
-        lambda q: f"statement {len(q.statements)} (id: {q.statements[-1].id}): 35 is not on the scale {q.scale_min}-{q.scale_max}",
+        lambda q: (
+            f"statement {len(q.statements)} (id: {q.statements[-1].id}): 35 is not on the scale "
+            f"{q.scale_min}-{q.scale_max}"
+        ),
     ),
     (
         "digit-just-above-scale",

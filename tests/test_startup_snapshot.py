@@ -20,10 +20,14 @@ from stageguide.buildtools.wheel import WheelBuild
 pytestmark = pytest.mark.pyodide
 
 RESTORE = r"""
-import fs from "node:fs"; import path from "node:path"; import zlib from "node:zlib"; import { pathToFileURL } from "node:url";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { pathToFileURL } from "node:url";
 const [dir, snap, wheel] = process.argv.slice(1);
 const { loadPyodide } = await import(pathToFileURL(path.join(dir, "pyodide.mjs")).href);
-const py = await loadPyodide({ indexURL: dir + path.sep, packages: [], _loadSnapshot: zlib.gunzipSync(fs.readFileSync(snap)) });
+const snapshot = zlib.gunzipSync(fs.readFileSync(snap));
+const py = await loadPyodide({ indexURL: dir + path.sep, packages: [], _loadSnapshot: snapshot });
 // The core was imported before the snapshot: it is in sys.modules without unpacking the wheel again.
 console.log(py.runPython("import sys; 'stageguide.core.api' in sys.modules"));
 """

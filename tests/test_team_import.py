@@ -453,5 +453,5 @@ def test_large_hostile_inputs_stay_linear(size: int) -> None:
         "\n" * size,
         "1 - (" * (size // 5),
     ):
-        _within_linear_time(lambda: read_roster(SPORT, text), len(text))
-        _within_linear_time(lambda: read_file(SPORT, text.encode(), "big.csv"), len(text))
+        _within_linear_time(lambda text=text: read_roster(SPORT, text), len(text))
+        _within_linear_time(lambda text=text: read_file(SPORT, text.encode(), "big.csv"), len(text))

@@ -54,7 +54,8 @@ CASES: list[tuple[str, list[tuple[str, str]], str, str | None, str, bool]] = [
         [("intro: Six", "colour: blue\nintro: Six")],
         "colour",
         "colour: blue",
-        "unknown key 'colour'; allowed keys here: id, version, title, intro, scale, unsure, groups, dimensions, statements, stages",
+        "unknown key 'colour'; allowed keys here: id, version, title, intro, scale, unsure, "
+        "groups, dimensions, statements, stages",
         True,
     ),
     (
@@ -420,7 +421,8 @@ CASES: list[tuple[str, list[tuple[str, str]], str, str | None, str, bool]] = [
         [(BASE, "- id: team-sport\n- version: 3\n")],
         "(top level)",
         "id: team-sport",
-        "expected a mapping of keys (id, version, title, intro, scale, unsure, groups, dimensions, statements, stages), found a list",
+        "expected a mapping of keys (id, version, title, intro, scale, unsure, groups, "
+        "dimensions, statements, stages), found a list",
         True,
     ),
     (

@@ -37,7 +37,8 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     """Use the system Chromium: Playwright's own browser download cannot run here."""
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            f"Chromium not found at {CHROMIUM}; install it with `apt-get install -y chromium` (or set STAGEGUIDE_CHROMIUM)"
+            f"Chromium not found at {CHROMIUM}; install it with `apt-get install -y chromium` (or "
+            "set STAGEGUIDE_CHROMIUM)"
         )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
 

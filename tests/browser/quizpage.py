@@ -85,7 +85,7 @@ def expect_result(page: Page, expected: Result, quiz: Quiz = QUIZ) -> Locator:
         expect(result.locator(".sg-advice")).to_contain_text(advice)
     focus = result.locator(".sg-focus")
     expect(focus).to_have_count(len(expected.focus_actions()))
-    for index, (dim, actions) in enumerate(expected.focus_actions()):
+    for index, (_dimension, actions) in enumerate(expected.focus_actions()):
         for action in actions:
             expect(focus.nth(index)).to_contain_text(action)
     low = result.locator("[data-sg-low] li")

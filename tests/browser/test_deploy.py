@@ -138,9 +138,9 @@ def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) 
         third.on("worker", lambda started: workers.append(started.url))
         third.context.on(
             "request",
-            lambda request: wheel_requests.append(request.url)
-            if request.url.endswith(".whl")
-            else None,
+            lambda request: (
+                wheel_requests.append(request.url) if request.url.endswith(".whl") else None
+            ),
         )
         third.goto(server.url + "quiz/")
         expect(third.locator(f"#sg-q-{QUIZ.statements[0].id} legend")).to_contain_text(REWORDED)
@@ -159,7 +159,8 @@ def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) 
             f"""async () => {{
                  const names = (await caches.keys()).filter((n) => n.startsWith('stageguide-'));
                  const reg = await navigator.serviceWorker.getRegistration();
-                 if (names.length !== 1 || names[0] === {old_cache!r} || !reg || !reg.active || reg.installing || reg.waiting) return false;
+                 if (names.length !== 1 || names[0] === {old_cache!r}) return false;
+                 if (!reg || !reg.active || reg.installing || reg.waiting) return false;
                  return names[0];
                }}""",
         )

@@ -112,7 +112,8 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
                  const names = (await caches.keys()).filter((n) => n.startsWith('stageguide-'));
                  const reg = await navigator.serviceWorker.getRegistration();
                  if (names.length !== 1 || names[0] === {old!r} || !reg || reg.installing || reg.waiting) return false;
-                 if (!reg.active || !reg.active.scriptURL.endsWith('v=' + names[0].slice('stageguide-'.length))) return false;
+                 const version = names[0].slice('stageguide-'.length);
+                 if (!reg.active || !reg.active.scriptURL.endsWith('v=' + version)) return false;
                  const keys = (await (await caches.open(names[0])).keys()).map((r) => r.url);
                  return keys.some((u) => u.endsWith('/pyodide.asm.wasm.gz')) ? names[0] : false;
                }}""",
@@ -121,7 +122,8 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
         cached_quiz = page.evaluate(
             f"""async () => {{
                  const cache = await caches.open({new!r});
-                 const hit = await cache.match(new URL({built_file(site, "sales-marketing.json")!r}, {server.url!r}).href);
+                 const url = new URL({built_file(site, "sales-marketing.json")!r}, {server.url!r});
+                 const hit = await cache.match(url.href);
                  return (await hit.json()).intro;
                }}"""
         )

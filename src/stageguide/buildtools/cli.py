@@ -8,6 +8,7 @@ returning an exit code; add a command by adding a function and a table entry.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -131,9 +132,7 @@ def run_lock(root: Path, args: list[str]) -> int:
 
     `-P` keeps the repository root off sys.path: its build.py would shadow pypa `build`.
     """
-    try:
-        import piptools  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("piptools") is None:  # installed on demand, not a dependency
         subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", "pip-tools"])
     return subprocess.call(
         [
@@ -273,7 +272,8 @@ def _check_git_remote(root: Path, remote: str) -> None:
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         raise BuildError(
             f"{root} is not a git repository; `deploy` pushes the built site to the gh-pages branch of its "
-            f"{remote!r} remote. Clone your fork with git, or run `git init` and `git remote add {remote} <url of your repository>`"
+            f"{remote!r} remote. Clone your fork with git, or run `git init` and `git remote add "
+            f"{remote} <url of your repository>`"
         )
     url = subprocess.run(
         [git, "remote", "get-url", remote], cwd=root, capture_output=True, text=True

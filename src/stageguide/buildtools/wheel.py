@@ -102,7 +102,8 @@ def build_wheel(
     node = node_executable()
     inputs = _input_hashes(root, sources, quiz_paths, version)
     previous = _read_stamp(out_dir)
-    old_inputs = previous.get("inputs") if isinstance(previous.get("inputs"), dict) else {}
+    stamped = previous.get("inputs")
+    old_inputs: dict[str, Any] = stamped if isinstance(stamped, dict) else {}
     if old_inputs == inputs and _outputs_intact(out_dir, previous):
         outputs = [out_dir / name for name in previous["outputs"]]
         progress(f"wheel: up to date ({out_dir})")
@@ -286,7 +287,8 @@ def _build_plain_wheel(
         )
     size = sum(p.stat().st_size for p in sources.values())
     progress(
-        f"wheel: built {wheels[0].name} ({wheels[0].stat().st_size:,} bytes; {len(sources)} files, {size:,} bytes of source)"
+        f"wheel: built {wheels[0].name} ({wheels[0].stat().st_size:,} bytes; {len(sources)} "
+        f"files, {size:,} bytes of source)"
     )
     return wheels[0]
 
@@ -414,6 +416,7 @@ def _write_quizzes(quiz_paths: list[Path], out_dir: Path, progress: Progress) ->
         replace_file(target, data)
         written[quiz.id] = path
         progress(
-            f"wheel: wrote {target.name} ({len(data):,} bytes; {len(quiz.statements)} statements, {len(quiz.stages)} stages) from {path.name}"
+            f"wheel: wrote {target.name} ({len(data):,} bytes; {len(quiz.statements)} statements, "
+            f"{len(quiz.stages)} stages) from {path.name}"
         )
     return [out_dir / f"{quiz_id}.json" for quiz_id in written]

@@ -40,7 +40,7 @@ SCRIPTS = (
 )  # engine.js first: the others use window.stageguide.engine
 
 
-class StageguidePlugin(BasePlugin[StageguideConfig]):
+class StageguidePlugin(BasePlugin[StageguideConfig]):  # type: ignore[no-untyped-call]  # as in config.py
     supports_multiple_instances = False
 
     def __init__(self) -> None:
