@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from cores import ROOT, SALES_QUIZ, TEAM_QUIZ, CPythonCore, PyodideCore
+from cores import CPythonCore, PyodideCore
+from paths import REPO, SALES_QUIZ, TEAM_QUIZ
 from sitecontent import SAMPLE_SKIP_REASON, sample_in_use
 
 from stageguide.buildtools.errors import BuildError
@@ -40,12 +41,12 @@ def compiled_wheel(tmp_path_factory: pytest.TempPathFactory) -> WheelBuild:
     """A real build of the core wheel and quiz JSON into a fresh folder, once per session."""
     require_node()
     quizzes = [SALES_QUIZ, TEAM_QUIZ]
-    return build_wheel(ROOT, quizzes, tmp_path_factory.mktemp("wheel"), progress=lambda line: None)
+    return build_wheel(REPO, quizzes, tmp_path_factory.mktemp("wheel"), progress=lambda line: None)
 
 
 @pytest.fixture(scope="session")
 def pyodide_core(compiled_wheel: WheelBuild) -> Iterator[PyodideCore]:
-    core = PyodideCore(require_node(), pyodide_dir(ROOT), compiled_wheel.wheel)
+    core = PyodideCore(require_node(), pyodide_dir(REPO), compiled_wheel.wheel)
     yield core
     core.close()
 

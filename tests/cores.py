@@ -14,23 +14,14 @@ from collections import deque
 from pathlib import Path
 from typing import Any, NoReturn
 
-from stageguide.core import Quiz, api
-from stageguide.quizfile import read_quiz
+from stageguide.core import api
 
 Request = tuple[str, dict[str, Any]]
 
-ROOT = Path(__file__).resolve().parents[1]
-SALES_QUIZ = ROOT / "tests" / "models" / "sales-marketing.yml"
-TEAM_QUIZ = ROOT / "tests" / "models" / "team-sport.yml"
 SERVER = Path(api.__file__).resolve().parents[1] / "node" / "engine_server.mjs"
 START_TIMEOUT = 90.0
 CALL_TIMEOUT = 30.0
 BATCH_TIMEOUT = 120.0
-
-
-def load_yaml_quiz(path: Path) -> Quiz:
-    """A quiz file read the way the build reads it (YAML, validated, with line numbers)."""
-    return read_quiz(path)
 
 
 class PyodideCoreError(RuntimeError):

@@ -13,13 +13,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from paths import DOCS, REPO, SAMPLE_QUIZ
 
 # This repository's own guide and quiz: skipped once a site replaces them (tests/sitecontent.py).
 pytestmark = pytest.mark.sample
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-QUIZ_FILE = ROOT / "quiz" / "sales-marketing.yml"
 
 STAGE_PAGES = (
     "stages/undefined.md",
@@ -88,7 +86,7 @@ def _is_external(target: str) -> bool:
 
 @pytest.fixture(scope="module")
 def quiz() -> dict:
-    return yaml.safe_load(QUIZ_FILE.read_text(encoding="utf-8"))
+    return yaml.safe_load(SAMPLE_QUIZ.read_text(encoding="utf-8"))
 
 
 # --- stage pages -----------------------------------------------------------
@@ -272,10 +270,10 @@ STYLE = {
 
 def test_one_style_across_the_guide_and_the_quiz_text() -> None:
     texts = {
-        path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+        path.relative_to(REPO).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(DOCS.rglob("*.md"))
     }
-    texts["quiz/sales-marketing.yml"] = QUIZ_FILE.read_text(encoding="utf-8")
+    texts["quiz/sales-marketing.yml"] = SAMPLE_QUIZ.read_text(encoding="utf-8")
     found = [
         f"{name}: {match.group(0)!r}, write {preferred!r}"
         for name, text in texts.items()

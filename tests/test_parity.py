@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cores import SALES_QUIZ, TEAM_QUIZ, CPythonCore, PyodideCore, load_yaml_quiz
+from cores import CPythonCore, PyodideCore
+from helpers import load
+from paths import SALES_QUIZ, TEAM_QUIZ
 from sitecontent import site_quiz
 
 import stageguide
@@ -45,7 +47,7 @@ def _boundary_params() -> list[Any]:
         pytest.param(SALES_QUIZ, total, id=f"sales-marketing-{total}") for total in SALES_BOUNDARIES
     ]
     for path, name in ((TEAM_QUIZ, "team-sport"), (SITE_QUIZ, "site-quiz")):
-        quiz = load_yaml_quiz(path)
+        quiz = load(path)
         edges = sorted({edge for stage in quiz.stages for edge in (stage.low, stage.high)})
         params += [pytest.param(path, total, id=f"{name}-{total}") for total in edges]
     return params
@@ -53,7 +55,7 @@ def _boundary_params() -> list[Any]:
 
 def _loaded(core: CPythonCore | PyodideCore, path: Path) -> Quiz:
     """Register the quiz with the core (as the page does) and return it."""
-    quiz = load_yaml_quiz(path)
+    quiz = load(path)
     reply = core.call("load", {"quiz": quiz.to_dict()})
     assert reply == {
         "ok": True,

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cores import ROOT
+from paths import REPO
 
 from stageguide.buildtools.runtime import copy_runtime, node_executable
 from stageguide.buildtools.snapshot import PREFIX, SUFFIX, build_snapshot, snapshot_key
@@ -36,7 +36,7 @@ console.log(py.runPython("import sys; 'stageguide.core.api' in sys.modules"));
 @pytest.fixture(scope="module")
 def runtime(compiled_wheel: WheelBuild, tmp_path_factory: pytest.TempPathFactory) -> Path:
     dest = tmp_path_factory.mktemp("runtime") / "pyodide"
-    copy_runtime(ROOT, dest, progress=lambda line: None, stdlib_files=compiled_wheel.stdlib_files())
+    copy_runtime(REPO, dest, progress=lambda line: None, stdlib_files=compiled_wheel.stdlib_files())
     return dest
 
 

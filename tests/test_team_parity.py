@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cores import SALES_QUIZ, TEAM_QUIZ, CPythonCore, PyodideCore, load_yaml_quiz
+from cores import CPythonCore, PyodideCore
+from helpers import load
+from paths import SALES_QUIZ, TEAM_QUIZ
 
 from stageguide.core import Quiz, encode
 
@@ -22,7 +24,7 @@ QUIZZES = [pytest.param(SALES_QUIZ, id="sales-marketing"), pytest.param(TEAM_QUI
 
 
 def _loaded(core: CPythonCore | PyodideCore, path: Path) -> Quiz:
-    quiz = load_yaml_quiz(path)
+    quiz = load(path)
     for each in (core, REFERENCE):
         assert each.call("load", {"quiz": quiz.to_dict()})["ok"]
     return quiz

@@ -16,7 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from cores import ROOT, SALES_QUIZ, TEAM_QUIZ, load_yaml_quiz
+from helpers import load
+from paths import CORE, PYODIDE, REPO, SALES_QUIZ, TEAM_QUIZ
 
 from stageguide.buildtools.errors import BuildError
 from stageguide.buildtools.runtime import (
@@ -30,8 +31,6 @@ from stageguide.buildtools.runtime import (
 )
 from stageguide.buildtools.wheel import WheelBuild, build_wheel
 
-CORE = ROOT / "src" / "stageguide" / "core"
-
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
@@ -40,16 +39,16 @@ def repo(tmp_path: Path) -> Path:
     package = copy / "src" / "stageguide"
     (package / "core").mkdir(parents=True)
     for name in ("__init__.py", "py.typed"):
-        shutil.copyfile(ROOT / "src" / "stageguide" / name, package / name)
+        shutil.copyfile(REPO / "src" / "stageguide" / name, package / name)
     for source in CORE.glob("*.py"):
         shutil.copyfile(source, package / "core" / source.name)
     (copy / "quiz").mkdir()
     shutil.copyfile(TEAM_QUIZ, copy / "quiz" / TEAM_QUIZ.name)
-    shutil.copyfile(ROOT / "package.json", copy / "package.json")
+    shutil.copyfile(REPO / "package.json", copy / "package.json")
     (copy / "build.py").write_text("# marks the repository root for the build tools\n")
     runtime = copy / "node_modules" / "pyodide"
     runtime.mkdir(parents=True)
-    for source in (ROOT / "node_modules" / "pyodide").iterdir():
+    for source in (PYODIDE).iterdir():
         (runtime / source.name).symlink_to(source)
     return copy
 
@@ -130,10 +129,10 @@ def test_missing_node_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_copy_runtime_writes_files_and_manifest(tmp_path: Path) -> None:
     dest = tmp_path / "site" / "pyodide"
-    manifest = json.loads(copy_runtime(ROOT, dest, progress=lambda line: None).read_text())
+    manifest = json.loads(copy_runtime(REPO, dest, progress=lambda line: None).read_text())
     assert (
         manifest["pyodide"]
-        == json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
+        == json.loads((REPO / "package.json").read_text())["dependencies"]["pyodide"]
     )
     assert [entry["name"] for entry in manifest["files"]] == [
         *RUNTIME_FILES[:3],
@@ -155,13 +154,13 @@ def test_copy_runtime_writes_files_and_manifest(tmp_path: Path) -> None:
 
 def test_a_rebuild_reuses_the_precompressed_wasm_only_while_it_is_intact(tmp_path: Path) -> None:
     dest = tmp_path / "pyodide"
-    copy_runtime(ROOT, dest, progress=lambda line: None)
+    copy_runtime(REPO, dest, progress=lambda line: None)
     packed = dest / PRECOMPRESSED_WASM
     stamp = packed.stat().st_mtime_ns
-    copy_runtime(ROOT, dest, progress=lambda line: None)
+    copy_runtime(REPO, dest, progress=lambda line: None)
     assert packed.stat().st_mtime_ns == stamp, "an intact .gz of the same wasm is reused"
     packed.write_bytes(b"damaged")
-    copy_runtime(ROOT, dest, progress=lambda line: None)
+    copy_runtime(REPO, dest, progress=lambda line: None)
     assert gzip.decompress(packed.read_bytes()) == (dest / WASM).read_bytes()
 
 
@@ -241,7 +240,7 @@ def test_quiz_json_is_the_normalised_quiz(compiled_wheel: WheelBuild) -> None:
     sources = [SALES_QUIZ, TEAM_QUIZ]
     assert len(compiled_wheel.quizzes) == len(sources)
     for source, written in zip(sources, compiled_wheel.quizzes, strict=True):
-        quiz = load_yaml_quiz(source)
+        quiz = load(source)
         assert written.name == f"{quiz.id}.json"
         assert json.loads(written.read_text(encoding="utf-8")) == quiz.to_dict()
         assert compiled_wheel.sizes[written.name] == written.stat().st_size

@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from paths import SAMPLE_QUIZ
 from playwright.sync_api import Browser, Page, Route, expect
-from sitebuild import built_file
+from sitebuild import built_file, serve_site, variant_config
 
 from stageguide.buildtools.staticserver import Override, SiteServer
 from stageguide.core import score
 
-from .conftest import REPO, serve_site, variant_config
 from .quizpage import QUIZ, answer, checked_answers, submit, vector_for_total, wait_engine
 
 # Written around this repository's sample (its stages, groups and figures): skipped in a site
@@ -332,7 +332,7 @@ def test_quiz_works_when_storage_is_missing_entirely(page: Page, server: SiteSer
 
 
 def test_html_in_quiz_text_is_shown_as_text(page: Page, tmp_path: Path) -> None:
-    text = (REPO / "quiz" / "sales-marketing.yml").read_text(encoding="utf-8")
+    text = (SAMPLE_QUIZ).read_text(encoding="utf-8")
     first = QUIZ.statements[0]
     payload = '<script>window.__pwned=1</script><b>bold</b> & "quotes"'
     hostile = text.replace(f"text: {json.dumps(first.text)}", f"text: {json.dumps(payload)}", 1)

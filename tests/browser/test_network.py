@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route, expect
+from sitebuild import serve_site, variant_config
 
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode, score
 
-from .conftest import serve_site, variant_config
 from .quizpage import (
     QUIZ,
     answer,
