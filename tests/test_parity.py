@@ -1,8 +1,11 @@
-"""Pyodide scores exactly like CPython.
+"""Pyodide scores exactly like CPython, and both score right.
 
 Each test sends the browser's requests through `core` (CPython, then the compiled
 wheel inside the pinned Pyodide) and compares the whole reply with the in-process
-core, error messages included. Bulk random cases go in one batch per core.
+core, error messages included. Bulk random cases go in one batch per core. What
+makes the CPython half a real check is `_expected`: the total, stage and dimension
+figures worked out here from the quiz file's raw YAML with plain arithmetic, never by
+the core, plus a few results worked out by hand.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ import hashlib
 import random
 import zipfile
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from cores import CPythonCore, PyodideCore
 from helpers import load
 from paths import SALES_QUIZ, TEAM_QUIZ
@@ -79,6 +84,59 @@ def _summing_to(quiz: Quiz, total: int, spread: bool) -> list[int]:
     return answers
 
 
+def _expected(path: Path, answers: list[int]) -> dict[str, Any]:
+    """A complete set of answers scored here, from the quiz file's raw YAML, without the core.
+
+    The total is the sum; the stage is the one whose band holds it; each dimension has its
+    answers' sum, their mean to two places, and the mean's share of the scale's range as a
+    whole percent (exact arithmetic, halves to even).
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    low = min(point["value"] for point in data["scale"])
+    high = max(point["value"] for point in data["scale"])
+    total = sum(answers)
+    stages = data["stages"]
+    index = next(
+        i for i, stage in enumerate(stages) if stage["band"]["min"] <= total <= stage["band"]["max"]
+    )
+    dimensions = []
+    for dimension in data["dimensions"]:
+        mine = [
+            answer
+            for answer, statement in zip(answers, data["statements"], strict=True)
+            if statement["dimension"] == dimension["id"]
+        ]
+        mean = Fraction(sum(mine), len(mine))
+        dimensions.append(
+            {
+                "id": dimension["id"],
+                "total": sum(mine),
+                "mean": round(float(mean), 2),
+                "percent": round((mean - low) * 100 / (high - low)),
+            }
+        )
+    following = stages[index + 1]["band"]["min"] - total if index + 1 < len(stages) else None
+    return {
+        "total": total,
+        "stage": stages[index]["id"],
+        "points_to_next": following,
+        "dimensions": dimensions,
+    }
+
+
+def _figures(result: dict[str, Any]) -> dict[str, Any]:
+    """The same figures, read from a score reply."""
+    return {
+        "total": result["total"],
+        "stage": result["stage"]["id"],
+        "points_to_next": result["points_to_next"],
+        "dimensions": [
+            {key: dimension[key] for key in ("id", "total", "mean", "percent")}
+            for dimension in result["dimensions"]
+        ],
+    }
+
+
 def _random_answers(quiz: Quiz, rng: random.Random) -> list[int]:
     return [rng.randint(quiz.scale_min, quiz.scale_max) for _ in quiz.statements]
 
@@ -94,9 +152,8 @@ def test_boundary_totals(
     reply = core.call("score", {"quiz": quiz.id, "answers": answers})
     assert reply == REFERENCE.call("score", {"quiz": quiz.id, "answers": answers})
     data = reply["data"]
-    assert data["total"] == total
+    assert _figures(data) == _expected(path, answers)
     assert data["stage"]["band"]["min"] <= total <= data["stage"]["band"]["max"]
-    assert data["stage"]["id"] == quiz.stage_for(total).id
 
 
 @pytest.mark.parametrize("path", _quiz_params())
@@ -108,9 +165,59 @@ def test_all_same_answers(core: CPythonCore | PyodideCore, path: Path) -> None:
     ]
     replies = core.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
-    assert [r["data"]["total"] for r in replies] == [
-        p.value * len(quiz.statements) for p in quiz.scale
+    assert [_figures(reply["data"]) for reply in replies] == [
+        _expected(path, request["answers"]) for _, request in requests
     ]
+
+
+# Worked out by hand from the quiz files (the statements' dimensions, the bands).
+HAND_WORKED = [
+    pytest.param(
+        TEAM_QUIZ,
+        [0, 1, 2, 3, 4, 4],
+        {
+            "total": 14,  # 0+1+2+3+4+4, in Steady's band 10-18
+            "stage": "steady",
+            "points_to_next": 5,  # Slick starts at 19
+            "dimensions": [
+                # training: 0+1+2 = 3 over 3 statements, mean 1, 1/4 of the 0-4 range
+                {"id": "training", "total": 3, "mean": 1.0, "percent": 25},
+                # admin: 3+4+4 = 11, mean 3.666…, 91.67 % rounds to 92
+                {"id": "admin", "total": 11, "mean": 3.67, "percent": 92},
+            ],
+        },
+        id="team-sport",
+    ),
+    pytest.param(
+        SALES_QUIZ,
+        [5, 4, 4, 3, 3, 2, 2, 2, 1, 1, 5, 5, 5, 1, 2, 3, 4, 4, 4, 4],
+        {
+            "total": 64,  # 13+8+6+15+6+16, in Aligned's band 60-79
+            "stage": "aligned",
+            "points_to_next": 16,  # Integrated starts at 80
+            "dimensions": [
+                # on the 1-5 scale a dimension's percent is (mean - 1) / 4
+                {"id": "trust", "total": 13, "mean": 4.33, "percent": 83},  # 83.33
+                {"id": "customers", "total": 8, "mean": 2.67, "percent": 42},  # 41.67
+                {"id": "planning", "total": 6, "mean": 1.5, "percent": 12},  # 12.5, half to even
+                {"id": "communication", "total": 15, "mean": 5.0, "percent": 100},
+                {"id": "metrics", "total": 6, "mean": 2.0, "percent": 25},
+                {"id": "structure", "total": 16, "mean": 4.0, "percent": 75},
+            ],
+        },
+        id="sales-marketing",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "answers", "expected"), HAND_WORKED)
+def test_hand_worked_results(
+    core: CPythonCore | PyodideCore, path: Path, answers: list[int], expected: dict[str, Any]
+) -> None:
+    quiz = _loaded(core, path)
+    reply = core.call("score", {"quiz": quiz.id, "answers": answers})
+    assert _figures(reply["data"]) == expected
+    assert _expected(path, answers) == expected  # the independent scorer agrees with the hand
 
 
 @pytest.mark.pyodide
@@ -131,6 +238,9 @@ def test_random_answers_score_alike(pyodide_core: PyodideCore, path: Path, count
     expected = REFERENCE.call_many(requests)
     assert all(reply["ok"] for reply in expected)
     assert pyodide_core.call_many(requests) == expected
+    assert [_figures(reply["data"]) for reply in expected] == [
+        _expected(path, request["answers"]) for _, request in requests
+    ]
 
 
 @pytest.mark.pyodide
