@@ -22,7 +22,7 @@ TYPED = ["src/stageguide", "build.py"]
 CHECKERS = {
     "ruff check": ["ruff", "check", "--no-cache", "."],
     "ruff format": ["ruff", "format", "--check", "--no-cache", "."],
-    "mypy --strict": ["mypy", "--strict", "--no-incremental", *TYPED],
+    "mypy --strict": ["mypy", "--strict", *TYPED],
 }
 
 # A file each checker must refuse: an unused import and a long line (ruff check), code
