@@ -25,6 +25,7 @@ import subprocess
 import sys
 import venv
 from pathlib import Path
+from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -38,7 +39,7 @@ def say(message: str) -> None:
     print(f"[build.py] {message}", flush=True)
 
 
-def fail(message: str) -> NoReturn:  # type: ignore[name-defined]  # noqa: F821
+def fail(message: str) -> NoReturn:
     print(f"build.py: error: {message}", file=sys.stderr, flush=True)
     raise SystemExit(2)
 

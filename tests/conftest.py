@@ -1,6 +1,6 @@
-"""Session fixtures: the compiled core wheel and the engines that run it.
+"""Session fixtures: the compiled core wheel and the two runtimes that run it.
 
-`engine` is parametrized (markupsafe style), so one test body runs against the
+`core` is parametrized (markupsafe style), so one test body runs against the
 core in this CPython and against the compiled wheel inside the pinned Pyodide.
 """
 
@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from engines import ROOT, SALES_QUIZ, TEAM_QUIZ, CPythonEngine, PyodideEngine
+from cores import CPythonCore, PyodideCore
+from paths import REPO, SALES_QUIZ, TEAM_QUIZ
 from sitecontent import SAMPLE_SKIP_REASON, sample_in_use
 
-from stageguide.buildtools.engine import EngineBuild, build_engine
 from stageguide.buildtools.errors import BuildError
 from stageguide.buildtools.runtime import node_executable, pyodide_dir
+from stageguide.buildtools.wheel import WheelBuild, build_wheel
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -36,24 +37,22 @@ def require_node() -> str:
 
 
 @pytest.fixture(scope="session")
-def compiled_wheel(tmp_path_factory: pytest.TempPathFactory) -> EngineBuild:
+def compiled_wheel(tmp_path_factory: pytest.TempPathFactory) -> WheelBuild:
     """A real build of the core wheel and quiz JSON into a fresh folder, once per session."""
     require_node()
-    quizzes = [path for path in (SALES_QUIZ, TEAM_QUIZ) if path.exists()]
-    return build_engine(
-        ROOT, quizzes, tmp_path_factory.mktemp("engine"), progress=lambda line: None
-    )
+    quizzes = [SALES_QUIZ, TEAM_QUIZ]
+    return build_wheel(REPO, quizzes, tmp_path_factory.mktemp("wheel"), progress=lambda line: None)
 
 
 @pytest.fixture(scope="session")
-def pyodide_engine(compiled_wheel: EngineBuild) -> Iterator[PyodideEngine]:
-    engine = PyodideEngine(require_node(), pyodide_dir(ROOT), compiled_wheel.wheel)
-    yield engine
-    engine.close()
+def pyodide_core(compiled_wheel: WheelBuild) -> Iterator[PyodideCore]:
+    core = PyodideCore(require_node(), pyodide_dir(REPO), compiled_wheel.wheel)
+    yield core
+    core.close()
 
 
 @pytest.fixture(params=["cpython", pytest.param("pyodide", marks=pytest.mark.pyodide)])
-def engine(request: pytest.FixtureRequest) -> CPythonEngine | PyodideEngine:
+def core(request: pytest.FixtureRequest) -> CPythonCore | PyodideCore:
     if request.param == "pyodide":
-        return request.getfixturevalue("pyodide_engine")
-    return CPythonEngine()
+        return request.getfixturevalue("pyodide_core")
+    return CPythonCore()

@@ -86,7 +86,7 @@ def google_forms(quiz: Quiz) -> Export:
         _csv(rows).encode("utf-8"),
         5,
         _groups(),
-        [f"{f} {l}" for f, l, _ in PEOPLE],
+        [f"{first} {last}" for first, last, _ in PEOPLE],
     )
 
 
@@ -125,7 +125,7 @@ def microsoft_forms_csv(quiz: Quiz) -> Export:
     """That workbook saved from a European Excel as “CSV UTF-8”: semicolons and a byte-order mark."""
     rows = [[str(cell) for cell in row] for row in microsoft_forms_rows(quiz)]
     data = b"\xef\xbb\xbf" + _csv(rows, ";").encode("utf-8")
-    names = [f"{f} {l}" for f, l, _ in PEOPLE[:4]] + [None]
+    names = [f"{first} {last}" for first, last, _ in PEOPLE[:4]] + [None]
     return Export("microsoft-forms.csv", data, 5, _groups(), names)
 
 
@@ -139,7 +139,7 @@ def microsoft_forms_xlsx(quiz: Quiz) -> Export:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
-    names = [f"{f} {l}" for f, l, _ in PEOPLE[:4]] + [None]
+    names = [f"{first} {last}" for first, last, _ in PEOPLE[:4]] + [None]
     return Export("microsoft-forms.xlsx", out.getvalue(), 5, _groups(), names)
 
 
@@ -182,7 +182,7 @@ def surveymonkey(quiz: Quiz) -> Export:
         _csv(rows).encode("utf-8"),
         5,
         _groups(),
-        [f"{f} {l}" for f, l, _ in PEOPLE],
+        [f"{first} {last}" for first, last, _ in PEOPLE],
         ["row 2"],
     )
 
@@ -217,7 +217,7 @@ def surveymonkey_matrix(quiz: Quiz) -> Export:
         _csv(rows).encode("utf-8"),
         5,
         _groups(),
-        [f"{f} {l}" for f, l, _ in PEOPLE],
+        [f"{first} {last}" for first, last, _ in PEOPLE],
         ["row 1"],
     )
 
@@ -293,7 +293,7 @@ def qualtrics(quiz: Quiz) -> Export:
         _csv(rows).encode("utf-8"),
         5,
         _groups(),
-        [f"{f} {l}" for f, l, _ in PEOPLE],
+        [f"{first} {last}" for first, last, _ in PEOPLE],
         ["row 1", "row 3"],
     )
 

@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+from paths import DOCS, MKDOCS_YML, NODE_MODULES
 from sitecontent import site_quiz
 
-REPO = Path(__file__).resolve().parents[1]
+from stageguide.buildtools.staticserver import SiteServer
 
 
 def run_mkdocs_build(
@@ -40,7 +42,7 @@ def run_mkdocs_build(
 def variant_config(folder: Path, plugin: dict[str, Any], quiz_text: str | None = None) -> Path:
     """A mkdocs.yml that inherits the real site but changes the plugin's options (and maybe the quiz)."""
     folder.mkdir(parents=True, exist_ok=True)
-    options = {"quiz": str(site_quiz()), "node_modules": str(REPO / "node_modules"), **plugin}
+    options = {"quiz": str(site_quiz()), "node_modules": str(NODE_MODULES), **plugin}
     if quiz_text is not None:
         quiz = folder / "quiz.yml"
         quiz.write_text(quiz_text, encoding="utf-8")
@@ -49,8 +51,8 @@ def variant_config(folder: Path, plugin: dict[str, Any], quiz_text: str | None =
     config.write_text(
         json.dumps(
             {
-                "INHERIT": str(REPO / "mkdocs.yml"),
-                "docs_dir": str(REPO / "docs"),
+                "INHERIT": str(MKDOCS_YML),
+                "docs_dir": str(DOCS),
                 "plugins": ["search", {"stageguide": options}],
             }
         ),
@@ -77,3 +79,25 @@ def built_file(site: Path, name: str) -> str:
             f"expected one built file for {name} under {base}, found {[str(p) for p in found]}"
         )
     return found[0].relative_to(site).as_posix()
+
+
+def build_site(
+    config: Path, dest: Path, site_url: str | None = None, env: dict[str, str] | None = None
+) -> Path:
+    """A real, strict `mkdocs build` of the given config into dest; a failed build fails the test."""
+    result = run_mkdocs_build(config, dest, site_url, env=env)
+    if result.returncode != 0:
+        pytest.fail(f"mkdocs build failed for {config}:\n{result.stdout}\n{result.stderr}")
+    return dest
+
+
+def serve_site(config: Path, dest: Path, prefix: str = "/") -> SiteServer:
+    """Start a server first (to learn its address), then build the site for that address into dest."""
+    dest.mkdir(parents=True, exist_ok=True)
+    running = SiteServer(dest, prefix=prefix).start()
+    try:
+        build_site(config, dest, site_url=running.url)
+    except BaseException:
+        running.stop()
+        raise
+    return running

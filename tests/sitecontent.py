@@ -13,11 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from paths import MKDOCS_YML, NODE_MODULES, REPO, SAMPLE_QUIZ
 
-REPO = Path(__file__).resolve().parents[1]
-MKDOCS_YML = REPO / "mkdocs.yml"
-DOCS = REPO / "docs"
-SAMPLE_QUIZ = REPO / "quiz" / "sales-marketing.yml"
 DEFAULT_QUIZ = "quiz/sales-marketing.yml"  # the plugin's default for `quiz`
 
 
@@ -80,5 +77,5 @@ def copy_working_tree(dest: Path) -> Path:
         if source.is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest / name)
-    (dest / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    (dest / "node_modules").symlink_to(NODE_MODULES, target_is_directory=True)
     return dest

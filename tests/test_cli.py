@@ -12,7 +12,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from helpers import MAIN_QUIZ, QUIZ_PARAMS, REPO, SMALL_QUIZ, answers_for_total, load
+from helpers import QUIZ_PARAMS, answers_for_total, load
+from paths import REPO, SALES_QUIZ, TEAM_QUIZ
 
 import stageguide
 from stageguide.cli import main
@@ -20,7 +21,7 @@ from stageguide.core import Quiz, encode, score
 from stageguide.core.spec import json_schema
 
 BROKEN_QUIZ = (
-    SMALL_QUIZ.read_text(encoding="utf-8")
+    TEAM_QUIZ.read_text(encoding="utf-8")
     .replace("version: 3", "version: three")
     .replace("{id: fixtures, dimension: admin", "{id: fixtures, dimension: kitroom")
 )
@@ -32,7 +33,7 @@ def quiz(request: pytest.FixtureRequest) -> Quiz:
 
 
 def quiz_path(quiz: Quiz) -> str:
-    return str({"sales-marketing": MAIN_QUIZ, "team-sport": SMALL_QUIZ}[quiz.id])
+    return str({"sales-marketing": SALES_QUIZ, "team-sport": TEAM_QUIZ}[quiz.id])
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str = "") -> tuple[int, str, str]:
@@ -87,9 +88,9 @@ def test_every_way_of_giving_answers_scores_the_same(
 
 
 def test_share_code_keeps_group_and_name(capsys: pytest.CaptureFixture[str]) -> None:
-    quiz = load(SMALL_QUIZ)
+    quiz = load(TEAM_QUIZ)
     shared = encode(quiz, [0, 1, 2, 3, 4, 4], "coach", "Zoë 🎉")
-    code, out, err = run(capsys, "score", "--quiz", str(SMALL_QUIZ), "--json", shared)
+    code, out, err = run(capsys, "score", "--quiz", str(TEAM_QUIZ), "--json", shared)
     assert (code, err) == (0, "")
     assert json.loads(out)["share_code"] == shared
 
@@ -138,7 +139,7 @@ def test_default_quiz_is_the_single_file_in_quiz(
 ) -> None:
     (tmp_path / "quiz").mkdir()
     (tmp_path / "quiz" / "club.yml").write_text(
-        SMALL_QUIZ.read_text(encoding="utf-8"), encoding="utf-8"
+        TEAM_QUIZ.read_text(encoding="utf-8"), encoding="utf-8"
     )
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "score", "--json", "012344")
@@ -153,20 +154,26 @@ BAD_SCORE: list[tuple[str, Callable[[Quiz], list[str]], str, Callable[[Quiz], st
         "one-short",
         lambda q: [str(q.scale_min)] * (len(q.statements) - 1),
         "",
-        lambda q: f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) - 1}",
+        lambda q: (
+            f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) - 1}"
+        ),
     ),
     (
         "one-extra",
         lambda q: [str(q.scale_min)] * (len(q.statements) + 1),
         "",
-        lambda q: f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) + 1}",
+        lambda q: (
+            f"expected {len(q.statements)} answers, one per statement, but got {len(q.statements) + 1}"
+        ),
     ),
     (
         "off-scale",
         lambda q: [str(q.scale_min)] * (len(q.statements) - 1) + [str(q.scale_max + 1)],
         "",
-        lambda q: f"statement {len(q.statements)} (id: {q.statements[-1].id}): {q.scale_max + 1} is not on the scale "
-        f"{q.scale_min}-{q.scale_max}",
+        lambda q: (
+            f"statement {len(q.statements)} (id: {q.statements[-1].id}): {q.scale_max + 1} is not on the scale "
+            f"{q.scale_min}-{q.scale_max}"
+        ),
     ),
     (
         "negative",
@@ -191,8 +198,10 @@ BAD_SCORE: list[tuple[str, Callable[[Quiz], list[str]], str, Callable[[Quiz], st
         "old-version-code",
         lambda q: [f"{q.id}.{q.version - 1}." + "1" * len(q.statements)],
         "",
-        lambda q: f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}; "
-        "its answers may not match the current statements, so please take the quiz again",
+        lambda q: (
+            f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}; "
+            "its answers may not match the current statements, so please take the quiz again"
+        ),
     ),
     (
         "code-for-other-quiz",
@@ -244,9 +253,7 @@ def _no_quiz_folder(folder: Path) -> list[str]:
 def _several_quiz_files(folder: Path) -> list[str]:
     (folder / "quiz").mkdir()
     for name in ("a.yml", "b.yaml"):
-        (folder / "quiz" / name).write_text(
-            SMALL_QUIZ.read_text(encoding="utf-8"), encoding="utf-8"
-        )
+        (folder / "quiz" / name).write_text(TEAM_QUIZ.read_text(encoding="utf-8"), encoding="utf-8")
     return []
 
 
@@ -296,13 +303,13 @@ def test_broken_quiz_lists_every_problem_for_score(
 
 
 def test_check_good_files(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "check", str(MAIN_QUIZ), str(SMALL_QUIZ))
+    code, out, err = run(capsys, "check", str(SALES_QUIZ), str(TEAM_QUIZ))
     assert (code, err) == (0, "")
-    main_quiz, small = load(MAIN_QUIZ), load(SMALL_QUIZ)
+    main_quiz = load(SALES_QUIZ)
     assert out.splitlines() == [
-        f"ok: {MAIN_QUIZ} (sales-marketing v{main_quiz.version}: {len(main_quiz.statements)} statements, "
+        f"ok: {SALES_QUIZ} (sales-marketing v{main_quiz.version}: {len(main_quiz.statements)} statements, "
         f"{len(main_quiz.dimensions)} dimensions, 4 stages)",
-        f"ok: {SMALL_QUIZ} (team-sport v3: 6 statements, 2 dimensions, 3 stages)",
+        f"ok: {TEAM_QUIZ} (team-sport v3: 6 statements, 2 dimensions, 3 stages)",
     ]
 
 
@@ -311,10 +318,10 @@ def test_check_broken_file_reports_every_problem(
 ) -> None:
     broken = tmp_path / "broken.yml"
     broken.write_text(BROKEN_QUIZ, encoding="utf-8")
-    code, out, err = run(capsys, "check", str(SMALL_QUIZ), str(broken), str(tmp_path / "gone.yml"))
+    code, out, err = run(capsys, "check", str(TEAM_QUIZ), str(broken), str(tmp_path / "gone.yml"))
     assert code == 2
     assert out.splitlines() == [
-        f"ok: {SMALL_QUIZ} (team-sport v3: 6 statements, 2 dimensions, 3 stages)"
+        f"ok: {TEAM_QUIZ} (team-sport v3: 6 statements, 2 dimensions, 3 stages)"
     ]
     assert err.splitlines() == [
         f"{broken}: 2 problems found",
@@ -340,10 +347,10 @@ def test_check_reports_stage_pages_missing_from_docs(
     (docs / "stages").mkdir(parents=True)
     for page in pages:
         (docs / "stages" / f"{page}.md").write_text("# page\n", encoding="utf-8")
-    code, out, err = run(capsys, "check", str(SMALL_QUIZ), "--docs", str(docs))
-    quiz = load(SMALL_QUIZ)
+    code, out, err = run(capsys, "check", str(TEAM_QUIZ), "--docs", str(docs))
+    quiz = load(TEAM_QUIZ)
     assert err.splitlines() == [
-        f"{SMALL_QUIZ}: stages[{i}].page: {quiz.stages[i].page!r} is not a page in {docs}/"
+        f"{TEAM_QUIZ}: stages[{i}].page: {quiz.stages[i].page!r} is not a page in {docs}/"
         for i in missing
     ]
     assert code == (2 if missing else 0)
@@ -390,8 +397,8 @@ def python_m(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 
 def test_python_m_scores_from_stdin() -> None:
-    quiz = load(SMALL_QUIZ)
-    done = python_m("score", "--quiz", str(SMALL_QUIZ), "--json", stdin="0 1 2 3 4 4\n")
+    quiz = load(TEAM_QUIZ)
+    done = python_m("score", "--quiz", str(TEAM_QUIZ), "--json", stdin="0 1 2 3 4 4\n")
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout) == {
         **score(quiz, [0, 1, 2, 3, 4, 4]).to_dict(),
@@ -403,12 +410,12 @@ def test_python_m_scores_from_stdin() -> None:
     ("args", "message"),
     [
         pytest.param(
-            ["score", "--quiz", str(SMALL_QUIZ), "0", "1", "9"],
+            ["score", "--quiz", str(TEAM_QUIZ), "0", "1", "9"],
             "expected 6 answers",
             id="wrong-count",
         ),
         pytest.param(
-            ["score", "--quiz", str(SMALL_QUIZ), "team-sport.2.012344"],
+            ["score", "--quiz", str(TEAM_QUIZ), "team-sport.2.012344"],
             "please take the quiz again",
             id="old-code",
         ),

@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from sitecontent import REPO, SAMPLE_SKIP_REASON, copy_working_tree
+from paths import EXAMPLE
+from sitecontent import SAMPLE_SKIP_REASON, copy_working_tree
 
-EXAMPLE = REPO / "examples" / "incident-response"
 NESTED = "STAGEGUIDE_FORK_TEST"  # set inside the copy, so the copied suite does not start a copy of its own
 SUITE_TIMEOUT = 1800
 

@@ -7,18 +7,17 @@ independently of the site build.
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
+from paths import DOCS, REPO, SAMPLE_QUIZ
 
 # This repository's own guide and quiz: skipped once a site replaces them (tests/sitecontent.py).
 pytestmark = pytest.mark.sample
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-QUIZ_FILE = ROOT / "quiz" / "sales-marketing.yml"
 
 STAGE_PAGES = (
     "stages/undefined.md",
@@ -44,12 +43,9 @@ GUIDE_PAGES = (
     "moving-between-stages.md",
     "about-the-quiz.md",
     "sources.md",
+    "team.md",
     *STAGE_PAGES,
 )
-
-# Pages that the code side of the project creates; content may link to them
-# before they exist.
-PAGES_ADDED_BY_CODE = {"team.md"}
 
 DESCRIPTION_LENGTH = range(120, 161)
 
@@ -90,7 +86,7 @@ def _is_external(target: str) -> bool:
 
 @pytest.fixture(scope="module")
 def quiz() -> dict:
-    return yaml.safe_load(QUIZ_FILE.read_text(encoding="utf-8"))
+    return yaml.safe_load(SAMPLE_QUIZ.read_text(encoding="utf-8"))
 
 
 # --- stage pages -----------------------------------------------------------
@@ -144,23 +140,29 @@ def test_index_links_to_every_stage_page() -> None:
         assert page in links, f"index.md does not link to {page}"
 
 
-def test_relative_md_links_resolve() -> None:
+def _broken_links(docs: Path) -> list[str]:
+    """Every relative Markdown link under docs whose target file does not exist."""
     broken = []
-    for path in sorted(DOCS.rglob("*.md")):
+    for path in sorted(docs.rglob("*.md")):
         for target in _md_links(path.read_text(encoding="utf-8")):
             if _is_external(target) or target.startswith("/"):
                 continue
-            resolved = (path.parent / target).resolve()
-            if resolved.is_file():
-                continue
-            try:
-                rel = resolved.relative_to(DOCS.resolve()).as_posix()
-            except ValueError:
-                rel = None
-            if rel in PAGES_ADDED_BY_CODE:
-                continue
-            broken.append(f"{path.relative_to(DOCS).as_posix()} -> {target}")
+            if not (path.parent / target).resolve().is_file():
+                broken.append(f"{path.relative_to(docs).as_posix()} -> {target}")
+    return broken
+
+
+def test_relative_md_links_resolve() -> None:
+    broken = _broken_links(DOCS)
     assert not broken, "broken links:\n" + "\n".join(broken)
+
+
+def test_a_link_to_a_missing_page_is_reported(tmp_path: Path) -> None:
+    """No page is exempt: without team.md, the pages that link to it are reported."""
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    (docs / "team.md").unlink()
+    assert "index.md -> team.md" in _broken_links(docs)
 
 
 # --- quiz definition -------------------------------------------------------
@@ -268,10 +270,10 @@ STYLE = {
 
 def test_one_style_across_the_guide_and_the_quiz_text() -> None:
     texts = {
-        path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+        path.relative_to(REPO).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(DOCS.rglob("*.md"))
     }
-    texts["quiz/sales-marketing.yml"] = QUIZ_FILE.read_text(encoding="utf-8")
+    texts["quiz/sales-marketing.yml"] = SAMPLE_QUIZ.read_text(encoding="utf-8")
     found = [
         f"{name}: {match.group(0)!r}, write {preferred!r}"
         for name, text in texts.items()

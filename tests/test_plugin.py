@@ -7,22 +7,23 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sitebuild import REPO, built_file, run_mkdocs_build, variant_config
+from paths import MKDOCS_YML, PYODIDE
+from sitebuild import built_file, run_mkdocs_build, variant_config
 from sitecontent import site_quiz
 
 from stageguide.plugin.config import StageguideConfig
 from stageguide.plugin.render import render_quiz
 from stageguide.quizfile import parse_quiz, read_quiz
 
-QUIZ_FILE = site_quiz()  # whatever quiz the site uses: these tests hold for any model
-QUIZ_TEXT = QUIZ_FILE.read_text(encoding="utf-8")
-QUIZ = read_quiz(QUIZ_FILE)
+SITE_QUIZ = site_quiz()  # whatever quiz the site uses: these tests hold for any model
+QUIZ_TEXT = SITE_QUIZ.read_text(encoding="utf-8")
+QUIZ = read_quiz(SITE_QUIZ)
 
 
 @pytest.fixture(scope="module")
 def default_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dest = tmp_path_factory.mktemp("default") / "site"
-    done = run_mkdocs_build(REPO / "mkdocs.yml", dest)
+    done = run_mkdocs_build(MKDOCS_YML, dest)
     assert done.returncode == 0, done.stderr
     return dest
 
@@ -62,7 +63,9 @@ def test_a_broken_quiz_fails_the_strict_build_naming_file_line_and_field(tmp_pat
     typo = f"{dimension}zz"
     broken = QUIZ_TEXT.replace(f"dimension: {dimension}", f"dimension: {typo}", 1)
     line = (
-        broken.splitlines().index(next(l for l in broken.splitlines() if f"dimension: {typo}" in l))
+        broken.splitlines().index(
+            next(text for text in broken.splitlines() if f"dimension: {typo}" in text)
+        )
         + 1
     )
     done = _build(tmp_path, {}, broken)
@@ -77,7 +80,7 @@ def test_a_broken_quiz_fails_the_strict_build_naming_file_line_and_field(tmp_pat
 def test_a_stage_page_that_does_not_exist_fails_the_build(tmp_path: Path) -> None:
     index, page = len(QUIZ.stages) - 1, QUIZ.stages[-1].page
     assert QUIZ_TEXT.count(f"page: {page}") == 1, (
-        f"this test expects `page: {page}` once in {QUIZ_FILE}"
+        f"this test expects `page: {page}` once in {SITE_QUIZ}"
     )
     done = _build(tmp_path, {}, QUIZ_TEXT.replace(f"page: {page}", "page: stages/no-such-page.md"))
     assert done.returncode != 0
@@ -110,7 +113,7 @@ def test_the_default_site_ships_the_engine_the_trimmed_runtime_and_the_offline_f
     }
     for name, entry in shipped.items():
         assert (runtime.parent / name).stat().st_size == entry["size"]
-    full = REPO / "node_modules" / "pyodide" / "python_stdlib.zip"
+    full = PYODIDE / "python_stdlib.zip"
     trimmed = runtime.parent / "python_stdlib.zip"
     assert trimmed.stat().st_size < full.stat().st_size / 2
     names = set(zipfile.ZipFile(trimmed).namelist())
@@ -150,7 +153,7 @@ def test_options_switch_off_trimming_offline_and_the_policy(tmp_path: Path) -> N
     done = _build(tmp_path, {"stdlib": "full", "offline": False, "csp": False})
     assert done.returncode == 0, done.stderr
     site = tmp_path / "site"
-    full = REPO / "node_modules" / "pyodide" / "python_stdlib.zip"
+    full = PYODIDE / "python_stdlib.zip"
     assert (site / built_file(site, "python_stdlib.zip")).read_bytes() == full.read_bytes()
     assert not (site / "stageguide-sw.js").exists()
     assert "Content-Security-Policy" not in (site / "quiz" / "index.html").read_text(
@@ -177,7 +180,7 @@ def test_cdn_runtime_ships_no_runtime_and_allows_only_that_origin(tmp_path: Path
 
 def test_the_template_escapes_quiz_text() -> None:
     hostile = QUIZ_TEXT.replace(
-        json.dumps(read_quiz(QUIZ_FILE).statements[0].text),
+        json.dumps(read_quiz(SITE_QUIZ).statements[0].text),
         json.dumps("<script>alert(1)</script> & <b>x</b>"),
         1,
     )

@@ -17,15 +17,14 @@ from typing import Any
 
 import pytest
 import yaml
+from paths import EXAMPLE, MKDOCS_YML, REPO, WORKFLOWS
 from sitecontent import copy_working_tree
 
 from stageguide.buildtools import cli
 from stageguide.buildtools.errors import BuildError
 from stageguide.buildtools.sitesize import FILE_LIMIT, SITE_LIMIT, human, report_site
 
-REPO = Path(__file__).resolve().parents[1]
-WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
-EXAMPLE = REPO / "examples" / "incident-response"
+WORKFLOW = WORKFLOWS / "pages.yml"
 GIT = shutil.which("git")
 MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 
@@ -36,7 +35,7 @@ def site_quiz_id() -> str:
 
     from stageguide.quizfile import read_quiz
 
-    config = load_config(config_file=str(REPO / "mkdocs.yml"))
+    config = load_config(config_file=str(MKDOCS_YML))
     return read_quiz(REPO / config.plugins["stageguide"].config.quiz).id
 
 
@@ -199,7 +198,7 @@ def test_build_step_gets_site_url_from_configure_pages(workflow: dict[Any, Any])
     assert re.fullmatch(
         rf"\$\{{\{{\s*steps\.{step_id}\.outputs\.base_url\s*\}}\}}/?", str(env.get("SITE_URL", ""))
     ), env
-    site_url = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    site_url = (MKDOCS_YML).read_text(encoding="utf-8")
     assert "site_url: !ENV [SITE_URL," in site_url, (
         "mkdocs.yml must read SITE_URL for the workflow's address to count"
     )

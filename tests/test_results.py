@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engines import SALES_QUIZ, TEAM_QUIZ, CPythonEngine, PyodideEngine, load_yaml_quiz
+from cores import CPythonCore, PyodideCore
+from helpers import load
+from paths import EXAMPLE_QUIZ, SALES_QUIZ, TEAM_QUIZ
 
 from stageguide.core import AnswerError, Quiz, QuizError, decode, encode, score
 from stageguide.core.csvimport import read_roster
 from stageguide.core.team import team_report
 from stageguide.quizfile import parse_quiz
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE_QUIZ = ROOT / "examples" / "incident-response" / "quiz" / "incident-response.yml"
-SALES = load_yaml_quiz(SALES_QUIZ)
-REFERENCE = CPythonEngine()
+SALES = load(SALES_QUIZ)
+REFERENCE = CPythonCore()
 
 # -- "never the same advice twice": a detector for near-repeats as well as exact ones -------
 
@@ -45,7 +45,10 @@ NEAR_REPEAT = 0.5  # share of the shorter action's content words found in the ot
 def test_the_repeat_detector_catches_the_pair_from_the_issue() -> None:
     """The issue's example: the same action in two wordings on one Defined result."""
     before = "Invite marketers to key-account reviews and give them a concrete part in each account plan."
-    after = "Invite Marketing to your key-account reviews and give it one concrete task in each account plan, such as a tailored case study or offer."
+    after = (
+        "Invite Marketing to your key-account reviews and give it one concrete task in each "
+        "account plan, such as a tailored case study or offer."
+    )
     assert _overlap(before, after) >= NEAR_REPEAT
     assert (
         _overlap(
@@ -119,7 +122,7 @@ def _answers_for(quiz: Quiz, stage_id: str, weakest: tuple[str, ...]) -> list[in
 def test_advice_at_every_stage_never_repeats(path: Path) -> None:
     """Property over the model itself: for every stage and every choice of one or two weakest
     dimensions, the actions a result can show together are all different, exactly and in substance."""
-    quiz = load_yaml_quiz(path)
+    quiz = load(path)
     for stage, pair in _combinations(quiz):
         shown = list(next(s for s in quiz.stages if s.id == stage).advice)
         for dim_id in pair:
@@ -134,7 +137,7 @@ def test_advice_at_every_stage_never_repeats(path: Path) -> None:
 )
 def test_scored_results_give_the_weakest_dimensions_advice_at_their_own_stage(path: Path) -> None:
     """Scored end to end: every reachable stage x weakest-dimension pair shows that stage's actions, once each."""
-    quiz = load_yaml_quiz(path)
+    quiz = load(path)
     reached = 0
     for stage, pair in _combinations(quiz):
         answers = _answers_for(quiz, stage, pair)
@@ -218,7 +221,7 @@ def test_advice_problems_name_the_key_path(edit: tuple[str, str], path: str, mes
 
 
 def test_the_last_stage_may_go_without_dimension_advice() -> None:
-    quiz = load_yaml_quiz(TEAM_QUIZ)
+    quiz = load(TEAM_QUIZ)
     assert all(not d.advice_at("slick") for d in quiz.dimensions)
     result = score(quiz, [4, 4, 4, 3, 4, 4])
     assert result.stage is not None and result.stage.id == "slick"
@@ -238,12 +241,12 @@ def _with_unjudged(count: int, value: int = 4) -> list[int | None]:
 def test_the_sample_offers_cant_judge_and_undeclared_quizzes_do_not() -> None:
     assert SALES.unsure is not None and SALES.unsure.label == "I can't judge this"
     assert SALES.unsure.allowed(20) == 5
-    assert load_yaml_quiz(EXAMPLE_QUIZ).unsure is None and load_yaml_quiz(TEAM_QUIZ).unsure is None
+    assert load(EXAMPLE_QUIZ).unsure is None and load(TEAM_QUIZ).unsure is None
     with pytest.raises(
         AnswerError,
         match=r"statement 3 \(id: warm-up\): no answer; this quiz has no \"can't judge\" option",
     ):
-        score(load_yaml_quiz(TEAM_QUIZ), [1, 2, None, 3, 4, 4])
+        score(load(TEAM_QUIZ), [1, 2, None, 3, 4, 4])
 
 
 @pytest.mark.parametrize(
@@ -309,7 +312,7 @@ def test_share_codes_carry_cant_judge(unjudged: int) -> None:
 
 
 def test_codes_without_the_new_point_read_as_before_and_quizzes_without_it_refuse_it() -> None:
-    club = load_yaml_quiz(TEAM_QUIZ)
+    club = load(TEAM_QUIZ)
     assert decode(club, "team-sport.3.012341").answers == (0, 1, 2, 3, 4, 1)
     with pytest.raises(
         AnswerError,
@@ -397,18 +400,18 @@ def test_team_csv_reads_cant_judge_cells() -> None:
 # -- parity under Pyodide ---------------------------------------------------------------------
 
 
-def _load(engine: CPythonEngine | PyodideEngine, quiz: Quiz) -> None:
-    for each in (engine, REFERENCE):
+def _load(core: CPythonCore | PyodideCore, quiz: Quiz) -> None:
+    for each in (core, REFERENCE):
         assert each.call("load", {"quiz": quiz.to_dict()})["ok"]
 
 
 def test_parity_of_stage_advice_cant_judge_and_headline(
-    engine: CPythonEngine | PyodideEngine,
+    core: CPythonCore | PyodideCore,
 ) -> None:
     requests: list[tuple[str, dict[str, Any]]] = []
     for path in (SALES_QUIZ, EXAMPLE_QUIZ):
-        quiz = load_yaml_quiz(path)
-        _load(engine, quiz)
+        quiz = load(path)
+        _load(core, quiz)
         for stage, pair in _combinations(quiz):
             answers = _answers_for(quiz, stage, pair)
             if answers is not None:
@@ -429,7 +432,7 @@ def test_parity_of_stage_advice_cant_judge_and_headline(
         ([None] * 2 + [2] * 18, None),
     ]
     requests.append(("team", {"quiz": SALES.id, "text": _codes(SALES, people)}))
-    replies = engine.call_many(requests)
+    replies = core.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
     assert (
         all(reply["ok"] for reply in replies[:-2]) and not replies[-2]["ok"] and replies[-1]["ok"]

@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
+from paths import MKDOCS_YML, REPO, SCHEMA
 
 from stageguide import cli as stageguide_cli
 from stageguide.buildtools import cli
 from stageguide.core import QuizError, load_quiz
 
-REPO = Path(__file__).resolve().parents[1]
-SCHEMA = REPO / "quiz" / "quiz.schema.json"
 # Quiz files that an editor opens, each naming the schema in its first line.
 AUTHORED = sorted([*REPO.glob("quiz/*.yml"), *REPO.glob("examples/*/quiz/*.yml")])
 ALL_QUIZZES = sorted([*AUTHORED, *REPO.glob("tests/models/*.yml")])
@@ -28,7 +27,7 @@ def site_quiz() -> Path:
     """The quiz mkdocs.yml points the plugin at (a fork may have replaced the sample)."""
     from mkdocs.config import load_config
 
-    config = load_config(config_file=str(REPO / "mkdocs.yml"))
+    config = load_config(config_file=str(MKDOCS_YML))
     return REPO / config.plugins["stageguide"].config.quiz
 
 

@@ -8,9 +8,7 @@ from typing import Any
 
 import pytest
 from helpers import (
-    MAIN_QUIZ,
     QUIZ_PARAMS,
-    SMALL_QUIZ,
     answers_by_dimension,
     answers_for_total,
     load,
@@ -19,6 +17,7 @@ from helpers import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from paths import SALES_QUIZ, TEAM_QUIZ
 
 from stageguide.core import AnswerError, Quiz, check_answers, score
 
@@ -42,7 +41,7 @@ EXPECTED_BANDS = {
 }
 EVERY_TOTAL = [
     pytest.param(path, total, stage_id, id=f"{name}-{total}-{stage_id}")
-    for name, path in (("sales-marketing", MAIN_QUIZ), ("team-sport", SMALL_QUIZ))
+    for name, path in (("sales-marketing", SALES_QUIZ), ("team-sport", TEAM_QUIZ))
     for stage_id, low, high in EXPECTED_BANDS[name]
     for total in range(low, high + 1)
 ]
@@ -68,20 +67,20 @@ def test_every_total_maps_to_its_stage(path: str, total: int, stage_id: str) -> 
 @pytest.mark.parametrize(
     ("path", "total", "stage_id", "next_id", "points_to_next"),
     [
-        pytest.param(MAIN_QUIZ, 20, "undefined", "defined", 20, id="main-lowest"),
-        pytest.param(MAIN_QUIZ, 39, "undefined", "defined", 1, id="main-39-undefined"),
-        pytest.param(MAIN_QUIZ, 40, "defined", "aligned", 20, id="main-40-defined"),
-        pytest.param(MAIN_QUIZ, 59, "defined", "aligned", 1, id="main-59-defined"),
-        pytest.param(MAIN_QUIZ, 60, "aligned", "integrated", 20, id="main-60-aligned"),
-        pytest.param(MAIN_QUIZ, 79, "aligned", "integrated", 1, id="main-79-aligned"),
-        pytest.param(MAIN_QUIZ, 80, "integrated", None, None, id="main-80-integrated"),
-        pytest.param(MAIN_QUIZ, 100, "integrated", None, None, id="main-highest"),
-        pytest.param(SMALL_QUIZ, 0, "scrappy", "steady", 10, id="small-lowest"),
-        pytest.param(SMALL_QUIZ, 9, "scrappy", "steady", 1, id="small-9-scrappy"),
-        pytest.param(SMALL_QUIZ, 10, "steady", "slick", 9, id="small-10-steady"),
-        pytest.param(SMALL_QUIZ, 18, "steady", "slick", 1, id="small-18-steady"),
-        pytest.param(SMALL_QUIZ, 19, "slick", None, None, id="small-19-slick"),
-        pytest.param(SMALL_QUIZ, 24, "slick", None, None, id="small-highest"),
+        pytest.param(SALES_QUIZ, 20, "undefined", "defined", 20, id="main-lowest"),
+        pytest.param(SALES_QUIZ, 39, "undefined", "defined", 1, id="main-39-undefined"),
+        pytest.param(SALES_QUIZ, 40, "defined", "aligned", 20, id="main-40-defined"),
+        pytest.param(SALES_QUIZ, 59, "defined", "aligned", 1, id="main-59-defined"),
+        pytest.param(SALES_QUIZ, 60, "aligned", "integrated", 20, id="main-60-aligned"),
+        pytest.param(SALES_QUIZ, 79, "aligned", "integrated", 1, id="main-79-aligned"),
+        pytest.param(SALES_QUIZ, 80, "integrated", None, None, id="main-80-integrated"),
+        pytest.param(SALES_QUIZ, 100, "integrated", None, None, id="main-highest"),
+        pytest.param(TEAM_QUIZ, 0, "scrappy", "steady", 10, id="small-lowest"),
+        pytest.param(TEAM_QUIZ, 9, "scrappy", "steady", 1, id="small-9-scrappy"),
+        pytest.param(TEAM_QUIZ, 10, "steady", "slick", 9, id="small-10-steady"),
+        pytest.param(TEAM_QUIZ, 18, "steady", "slick", 1, id="small-18-steady"),
+        pytest.param(TEAM_QUIZ, 19, "slick", None, None, id="small-19-slick"),
+        pytest.param(TEAM_QUIZ, 24, "slick", None, None, id="small-highest"),
     ],
 )
 def test_boundaries_by_name(
@@ -218,7 +217,7 @@ def test_small_model_hand_checked(
     points: int | None,
     next_id: str | None,
 ) -> None:
-    quiz = load(SMALL_QUIZ)
+    quiz = load(TEAM_QUIZ)
     result = score(quiz, answers)
     assert result.answers == tuple(answers)
     assert result.total == total
@@ -259,7 +258,7 @@ MAIN_LEVELS = [
 def test_main_model_dimension_levels(
     levels: list[int], percents: list[int], focus: list[int], weakest: int, strongest: int
 ) -> None:
-    quiz = load(MAIN_QUIZ)
+    quiz = load(SALES_QUIZ)
     dims = [d.id for d in quiz.dimensions]
     assert len(dims) == len(levels), (
         "the table is written for the quiz's current number of dimensions"
@@ -275,7 +274,7 @@ def test_main_model_dimension_levels(
 
 
 def test_advice_is_stage_advice_plus_focus_dimensions() -> None:
-    quiz = load(SMALL_QUIZ)
+    quiz = load(TEAM_QUIZ)
     result = score(quiz, [3, 3, 3, 1, 2, 3])  # steady; admin 50, training 75
     steady = quiz.stages[1]
     admin, training = quiz.dimension("admin"), quiz.dimension("training")
@@ -447,7 +446,7 @@ def test_bad_answers_raise_answer_error(
     ],
 )
 def test_main_model_message_names_statement_and_scale(value: object, expected: str) -> None:
-    quiz = load(MAIN_QUIZ)
+    quiz = load(SALES_QUIZ)
     answers: list[object] = [3] * 20
     answers[6] = value
     with pytest.raises(AnswerError) as caught:

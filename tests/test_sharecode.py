@@ -7,9 +7,10 @@ from collections.abc import Callable
 from urllib.parse import quote, quote_from_bytes
 
 import pytest
-from helpers import QUIZ_PARAMS, SMALL_QUIZ, load, valid_answers
+from helpers import QUIZ_PARAMS, load, valid_answers
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from paths import TEAM_QUIZ
 
 from stageguide.core import AnswerError, Quiz, Share, decode, encode
 from stageguide.core.sharecode import MAX_CODE_LENGTH, clean_name
@@ -80,7 +81,7 @@ def test_encode_decode_round_trip(quiz: Quiz, data: st.DataObject) -> None:
     ],
 )
 def test_names_are_tidied_and_survive(name: str, expected: str | None) -> None:
-    quiz = load(SMALL_QUIZ)
+    quiz = load(TEAM_QUIZ)
     share = decode(quiz, encode(quiz, [0, 1, 2, 3, 4, 4], "coach", name))
     assert share == Share((0, 1, 2, 3, 4, 4), "coach", expected)
 
@@ -95,7 +96,7 @@ def test_names_are_tidied_and_survive(name: str, expected: str | None) -> None:
     ],
 )
 def test_encode_refuses_bad_names(name: object, fragment: str) -> None:
-    quiz = load(SMALL_QUIZ)
+    quiz = load(TEAM_QUIZ)
     with pytest.raises(AnswerError, match=re.escape(fragment)):
         encode(quiz, [0] * 6, None, name)  # type: ignore[arg-type]
 
@@ -109,7 +110,7 @@ def test_encode_refuses_unknown_group_and_bad_answers(quiz: Quiz) -> None:
 
 def test_code_layout_is_stable() -> None:
     """The format is shared with pages already published, so pin one exact code."""
-    quiz = load(SMALL_QUIZ)
+    quiz = load(TEAM_QUIZ)
     assert encode(quiz, [0, 1, 2, 3, 4, 4]) == "team-sport.3.012344"
     assert encode(quiz, [0, 1, 2, 3, 4, 4], "coach", "Zoë") == "team-sport.3.012344~gcoach~nWm_Dqw"
 
@@ -174,7 +175,9 @@ MALFORMED: list[tuple[str, CodeBuilder, Fragment]] = [
     (
         "old-version",
         lambda q: plain(q).replace(f".{q.version}.", f".{q.version - 1}.", 1),
-        lambda q: f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}",
+        lambda q: (
+            f"made for version {q.version - 1} of the quiz, and the quiz is now version {q.version}"
+        ),
     ),
     (
         "newer-version",
@@ -184,12 +187,16 @@ MALFORMED: list[tuple[str, CodeBuilder, Fragment]] = [
     (
         "one-answer-short",
         lambda q: plain(q)[:-1],
-        lambda q: f"this share code holds {len(q.statements) - 1} answers, but the quiz has {len(q.statements)} statements",
+        lambda q: (
+            f"this share code holds {len(q.statements) - 1} answers, but the quiz has {len(q.statements)} statements"
+        ),
     ),
     (
         "one-answer-extra",
         lambda q: plain(q) + "1",
-        lambda q: f"this share code holds {len(q.statements) + 1} answers, but the quiz has {len(q.statements)} statements",
+        lambda q: (
+            f"this share code holds {len(q.statements) + 1} answers, but the quiz has {len(q.statements)} statements"
+        ),
     ),
     (
         "no-answers",
@@ -199,7 +206,10 @@ MALFORMED: list[tuple[str, CodeBuilder, Fragment]] = [
     (
         "digit-above-scale",
         lambda q: plain(q)[:-1] + "z",
-        lambda q: f"statement {len(q.statements)} (id: {q.statements[-1].id}): 35 is not on the scale {q.scale_min}-{q.scale_max}",
+        lambda q: (
+            f"statement {len(q.statements)} (id: {q.statements[-1].id}): 35 is not on the scale "
+            f"{q.scale_min}-{q.scale_max}"
+        ),
     ),
     (
         "digit-just-above-scale",
@@ -275,7 +285,7 @@ def test_malformed_codes_are_refused(quiz: Quiz, build: CodeBuilder, fragment: F
 
 
 def test_old_version_message_tells_what_to_do() -> None:
-    quiz = load(SMALL_QUIZ)  # version 3, so version 2 is a real older version
+    quiz = load(TEAM_QUIZ)  # version 3, so version 2 is a real older version
     with pytest.raises(AnswerError) as caught:
         decode(quiz, "team-sport.2.012344")
     assert str(caught.value) == (
@@ -320,7 +330,7 @@ def test_codes_are_found_in_links_and_fragments(quiz: Quiz, wrap: Callable[[str]
 
 
 def test_groups_of_another_quiz_are_refused() -> None:
-    quiz = load(SMALL_QUIZ)
+    quiz = load(TEAM_QUIZ)
     with pytest.raises(AnswerError) as caught:
         decode(quiz, "team-sport.3.012344~gsales")
     assert (
@@ -329,7 +339,7 @@ def test_groups_of_another_quiz_are_refused() -> None:
 
 
 def test_empty_name_part_then_repeated_name_is_refused() -> None:
-    quiz = load(SMALL_QUIZ)
+    quiz = load(TEAM_QUIZ)
     with pytest.raises(AnswerError, match=re.escape("unknown or repeated part '~n'")):
         decode(quiz, "team-sport.3.000000~n~nQQ")
 
@@ -342,5 +352,5 @@ def test_empty_name_part_then_repeated_name_is_refused() -> None:
     ],
 )
 def test_names_with_joiners_survive(name: str) -> None:
-    quiz = load(SMALL_QUIZ)
+    quiz = load(TEAM_QUIZ)
     assert decode(quiz, encode(quiz, [0] * 6, None, name)).name == name

@@ -11,37 +11,41 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from engines import ROOT
+from paths import REPO
 
-from stageguide.buildtools.engine import EngineBuild
 from stageguide.buildtools.runtime import copy_runtime, node_executable
 from stageguide.buildtools.snapshot import PREFIX, SUFFIX, build_snapshot, snapshot_key
+from stageguide.buildtools.wheel import WheelBuild
 
 pytestmark = pytest.mark.pyodide
 
 RESTORE = r"""
-import fs from "node:fs"; import path from "node:path"; import zlib from "node:zlib"; import { pathToFileURL } from "node:url";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { pathToFileURL } from "node:url";
 const [dir, snap, wheel] = process.argv.slice(1);
 const { loadPyodide } = await import(pathToFileURL(path.join(dir, "pyodide.mjs")).href);
-const py = await loadPyodide({ indexURL: dir + path.sep, packages: [], _loadSnapshot: zlib.gunzipSync(fs.readFileSync(snap)) });
+const snapshot = zlib.gunzipSync(fs.readFileSync(snap));
+const py = await loadPyodide({ indexURL: dir + path.sep, packages: [], _loadSnapshot: snapshot });
 // The core was imported before the snapshot: it is in sys.modules without unpacking the wheel again.
 console.log(py.runPython("import sys; 'stageguide.core.api' in sys.modules"));
 """
 
 
 @pytest.fixture(scope="module")
-def runtime(compiled_wheel: EngineBuild, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def runtime(compiled_wheel: WheelBuild, tmp_path_factory: pytest.TempPathFactory) -> Path:
     dest = tmp_path_factory.mktemp("runtime") / "pyodide"
-    copy_runtime(ROOT, dest, progress=lambda line: None, stdlib_files=compiled_wheel.stdlib_files())
+    copy_runtime(REPO, dest, progress=lambda line: None, stdlib_files=compiled_wheel.stdlib_files())
     return dest
 
 
-def _quiz_json(build: EngineBuild) -> Path:
+def _quiz_json(build: WheelBuild) -> Path:
     return next(p for p in build.quizzes if p.name == "sales-marketing.json")
 
 
 def test_the_snapshot_restores_with_the_core_imported_and_is_reused(
-    runtime: Path, compiled_wheel: EngineBuild, tmp_path: Path
+    runtime: Path, compiled_wheel: WheelBuild, tmp_path: Path
 ) -> None:
     lines: list[str] = []
     made = build_snapshot(
@@ -86,7 +90,7 @@ def test_the_snapshot_restores_with_the_core_imported_and_is_reused(
 
 
 def test_the_name_changes_with_every_input(
-    runtime: Path, compiled_wheel: EngineBuild, tmp_path: Path
+    runtime: Path, compiled_wheel: WheelBuild, tmp_path: Path
 ) -> None:
     quiz = _quiz_json(compiled_wheel)
     before = snapshot_key(runtime, compiled_wheel.wheel, quiz)
@@ -105,7 +109,7 @@ def test_the_name_changes_with_every_input(
 
 
 def test_a_broken_runtime_stops_the_build_with_a_clear_message(
-    runtime: Path, compiled_wheel: EngineBuild, tmp_path: Path
+    runtime: Path, compiled_wheel: WheelBuild, tmp_path: Path
 ) -> None:
     from stageguide.buildtools.errors import BuildError
 

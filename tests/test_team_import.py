@@ -17,9 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
-from engines import SALES_QUIZ, CPythonEngine, PyodideEngine, load_yaml_quiz
+from cores import CPythonCore, PyodideCore
 from exports import CSV_EXPORTS, PEOPLE, Export, answers, microsoft_forms_xlsx
-from helpers import MAIN_QUIZ, REPO, SMALL_QUIZ, load
+from helpers import load
+from paths import REPO, SALES_QUIZ, TEAM_QUIZ
 
 from stageguide import spreadsheet
 from stageguide.cli import main
@@ -29,9 +30,9 @@ from stageguide.core.limits import MAX_CSV_BYTES, describe_size
 from stageguide.core.sharecode import clean_name
 from stageguide.core.team import team_report
 
-SALES = load(MAIN_QUIZ)
-SPORT = load(SMALL_QUIZ)
-REFERENCE = CPythonEngine()
+SALES = load(SALES_QUIZ)
+SPORT = load(TEAM_QUIZ)
+REFERENCE = CPythonCore()
 spreadsheet.install()
 
 EXPORTS = [
@@ -144,7 +145,7 @@ def test_cli_reads_an_xlsx_and_a_tool_export(tmp_path: Path) -> None:
         path = tmp_path / export.name
         path.write_bytes(export.data)
         done = subprocess.run(
-            [sys.executable, "-m", "stageguide", "team", str(path), "--quiz", str(MAIN_QUIZ)],
+            [sys.executable, "-m", "stageguide", "team", str(path), "--quiz", str(SALES_QUIZ)],
             cwd=REPO,
             capture_output=True,
             text=True,
@@ -198,22 +199,22 @@ def _hostile_files() -> list[tuple[str, bytes]]:
 
 
 @pytest.mark.parametrize("builder", [pytest.param(b, id=b.__name__) for b in CSV_EXPORTS])
-def test_exports_match_in_pyodide(engine: CPythonEngine | PyodideEngine, builder) -> None:  # type: ignore[no-untyped-def]
-    quiz = load_yaml_quiz(SALES_QUIZ)
-    for each in (engine, REFERENCE):
+def test_exports_match_in_pyodide(core: CPythonCore | PyodideCore, builder) -> None:  # type: ignore[no-untyped-def]
+    quiz = load(SALES_QUIZ)
+    for each in (core, REFERENCE):
         assert each.call("load", {"quiz": quiz.to_dict()})["ok"]
     export = builder(SALES)
-    reply = engine.call(*_file_request(quiz.id, export.name, export.data))
+    reply = core.call(*_file_request(quiz.id, export.name, export.data))
     assert reply == REFERENCE.call(*_file_request(quiz.id, export.name, export.data))
     check_export(export, reply["data"])
 
 
-def test_hostile_files_match_in_pyodide(engine: CPythonEngine | PyodideEngine) -> None:
-    quiz = load_yaml_quiz(SALES_QUIZ)
-    for each in (engine, REFERENCE):
+def test_hostile_files_match_in_pyodide(core: CPythonCore | PyodideCore) -> None:
+    quiz = load(SALES_QUIZ)
+    for each in (core, REFERENCE):
         assert each.call("load", {"quiz": quiz.to_dict()})["ok"]
     requests = [_file_request(quiz.id, name, data) for name, data in _hostile_files()]
-    replies = engine.call_many(requests)
+    replies = core.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
     cp1252, utf16, bom, binary, unclosed, long_name, brackets = replies
     assert brackets["data"]["count"] == 1 and brackets["data"]["ignored_columns"][0].startswith(
@@ -261,7 +262,7 @@ def test_a_header_line_over_the_csv_modules_field_limit(
 ) -> None:
     path = tmp_path / "wide.csv"
     path.write_text(_at_limit("x" * 140_000), encoding="utf-8")
-    assert main(["team", str(path), "--quiz", str(SMALL_QUIZ)]) == 0
+    assert main(["team", str(path), "--quiz", str(TEAM_QUIZ)]) == 0
     assert "20 respondents" in capsys.readouterr().out
 
 
@@ -323,7 +324,7 @@ def test_a_share_code_version_is_read_only_as_written() -> None:
     [
         (["team", "-"], b"a,b\n\xff\xfe,1\n", "none of its first rows"),
         (["team", "-"], b"\x00\x01" * 10, "is not a text file that can be read"),
-        (["score", "--quiz", str(SMALL_QUIZ)], b"\xff\xfe 1 2", "standard input is not UTF-8 text"),
+        (["score", "--quiz", str(TEAM_QUIZ)], b"\xff\xfe 1 2", "standard input is not UTF-8 text"),
         (["team", "/dev/urandom"], b"", "holds more than 2 MB; a team file may be at most 2 MB"),
         (["team", "-"], b"x" * (MAX_CSV_BYTES + 1), "standard input holds more than 2 MB"),
     ],
@@ -331,7 +332,7 @@ def test_a_share_code_version_is_read_only_as_written() -> None:
 def test_cli_failures_exit_2_with_a_message(argv: list[str], stdin: bytes, message: str) -> None:
     command = [sys.executable, "-m", "stageguide", *argv]
     if "--quiz" not in argv:
-        command += ["--quiz", str(SMALL_QUIZ)]
+        command += ["--quiz", str(TEAM_QUIZ)]
     done = subprocess.run(
         command,
         cwd=REPO,
@@ -457,5 +458,5 @@ def test_large_hostile_inputs_stay_linear(size: int) -> None:
         "\n" * size,
         "1 - (" * (size // 5),
     ):
-        _within_linear_time(lambda: read_roster(SPORT, text), len(text))
-        _within_linear_time(lambda: read_file(SPORT, text.encode(), "big.csv"), len(text))
+        _within_linear_time(lambda text=text: read_roster(SPORT, text), len(text))
+        _within_linear_time(lambda text=text: read_file(SPORT, text.encode(), "big.csv"), len(text))

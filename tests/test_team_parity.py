@@ -1,6 +1,6 @@
 """Pyodide makes the same team report as CPython, to the last digit and the last message.
 
-Each request goes through `engine` (CPython, then the compiled wheel in the pinned Pyodide)
+Each request goes through `core` (CPython, then the compiled wheel in the pinned Pyodide)
 and the whole reply is compared with the in-process core.
 """
 
@@ -13,17 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engines import SALES_QUIZ, TEAM_QUIZ, CPythonEngine, PyodideEngine, load_yaml_quiz
+from cores import CPythonCore, PyodideCore
+from helpers import load
+from paths import SALES_QUIZ, TEAM_QUIZ
 
 from stageguide.core import Quiz, encode
 
-REFERENCE = CPythonEngine()
+REFERENCE = CPythonCore()
 QUIZZES = [pytest.param(SALES_QUIZ, id="sales-marketing"), pytest.param(TEAM_QUIZ, id="team-sport")]
 
 
-def _loaded(engine: CPythonEngine | PyodideEngine, path: Path) -> Quiz:
-    quiz = load_yaml_quiz(path)
-    for each in (engine, REFERENCE):
+def _loaded(core: CPythonCore | PyodideCore, path: Path) -> Quiz:
+    quiz = load(path)
+    for each in (core, REFERENCE):
         assert each.call("load", {"quiz": quiz.to_dict()})["ok"]
     return quiz
 
@@ -88,10 +90,10 @@ def _payloads(quiz: Quiz) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("path", QUIZZES)
-def test_team_reports_match(engine: CPythonEngine | PyodideEngine, path: Path) -> None:
-    quiz = _loaded(engine, path)
+def test_team_reports_match(core: CPythonCore | PyodideCore, path: Path) -> None:
+    quiz = _loaded(core, path)
     requests = [("team", {"quiz": quiz.id, **payload}) for payload in _payloads(quiz)]
-    replies = engine.call_many(requests)
+    replies = core.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
     assert [reply["ok"] for reply in replies] == [True] * 7 + [False] * 5
     assert all(reply["error"]["kind"] == "answer" for reply in replies[7:])
@@ -99,14 +101,14 @@ def test_team_reports_match(engine: CPythonEngine | PyodideEngine, path: Path) -
 
 @pytest.mark.pyodide
 @pytest.mark.parametrize("path", QUIZZES)
-def test_a_team_of_200_matches(pyodide_engine: PyodideEngine, path: Path) -> None:
-    quiz = _loaded(pyodide_engine, path)
+def test_a_team_of_200_matches(pyodide_core: PyodideCore, path: Path) -> None:
+    quiz = _loaded(pyodide_core, path)
     team = _team(quiz, random.Random(f"big-{quiz.id}"), 200)
     requests = [
         ("team", {"quiz": quiz.id, "text": _codes(quiz, team)}),
         ("team", {"quiz": quiz.id, "text": _csv(quiz, team, labels=True)}),
     ]
-    replies = pyodide_engine.call_many(requests)
+    replies = pyodide_core.call_many(requests)
     assert replies == REFERENCE.call_many(requests)
     assert replies[0]["data"]["count"] == replies[1]["data"]["count"] == 200
     assert replies[0]["data"]["dimensions"] == replies[1]["data"]["dimensions"]

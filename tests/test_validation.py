@@ -14,23 +14,23 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from helpers import MAIN_QUIZ, SMALL_QUIZ
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import SALES_QUIZ, TEAM_QUIZ
 
 from stageguide.core import Problem, QuizError
 from stageguide.core.spec import json_schema
 from stageguide.quizfile import parse_quiz, read_quiz
 
 SOURCE = "broken.yml"
-BASE = SMALL_QUIZ.read_text(encoding="utf-8")
+BASE = TEAM_QUIZ.read_text(encoding="utf-8")
 
 
 def edited(*edits: tuple[str, str]) -> str:
     """The small model with each `old` text (which must occur exactly once) replaced by `new`."""
     text = BASE
     for old, new in edits:
-        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {SMALL_QUIZ.name}"
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {TEAM_QUIZ.name}"
         text = text.replace(old, new)
     return text
 
@@ -54,7 +54,8 @@ CASES: list[tuple[str, list[tuple[str, str]], str, str | None, str, bool]] = [
         [("intro: Six", "colour: blue\nintro: Six")],
         "colour",
         "colour: blue",
-        "unknown key 'colour'; allowed keys here: id, version, title, intro, scale, unsure, groups, dimensions, statements, stages",
+        "unknown key 'colour'; allowed keys here: id, version, title, intro, scale, unsure, "
+        "groups, dimensions, statements, stages",
         True,
     ),
     (
@@ -420,7 +421,8 @@ CASES: list[tuple[str, list[tuple[str, str]], str, str | None, str, bool]] = [
         [(BASE, "- id: team-sport\n- version: 3\n")],
         "(top level)",
         "id: team-sport",
-        "expected a mapping of keys (id, version, title, intro, scale, unsure, groups, dimensions, statements, stages), found a list",
+        "expected a mapping of keys (id, version, title, intro, scale, unsure, groups, "
+        "dimensions, statements, stages), found a list",
         True,
     ),
     (
@@ -542,7 +544,7 @@ def test_a_broken_section_does_not_hide_the_others() -> None:
 # --- the real files, and the JSON Schema ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [MAIN_QUIZ, SMALL_QUIZ], ids=["sales-marketing", "team-sport"])
+@pytest.mark.parametrize("path", [SALES_QUIZ, TEAM_QUIZ], ids=["sales-marketing", "team-sport"])
 def test_real_files_are_valid_for_validator_and_schema(path: Path) -> None:
     quiz = read_quiz(path)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -656,7 +658,7 @@ def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 SCHEMA_VALIDATOR = jsonschema.Draft202012Validator(json_schema())
 REAL_DATA = {
     name: yaml.safe_load(path.read_text(encoding="utf-8"))
-    for name, path in (("sales-marketing", MAIN_QUIZ), ("team-sport", SMALL_QUIZ))
+    for name, path in (("sales-marketing", SALES_QUIZ), ("team-sport", TEAM_QUIZ))
 }
 
 

@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import NODE_MODULES, REPO, WORKFLOWS
 
-REPO = Path(__file__).resolve().parents[1]
-WORKFLOWS = REPO / ".github" / "workflows"
-ACTIONLINT = REPO / "node_modules" / "@tktco" / "node-actionlint" / "bin" / "node-actionlint.js"
+ACTIONLINT = NODE_MODULES / "@tktco" / "node-actionlint" / "bin" / "node-actionlint.js"
 ZIZMOR_CONFIG = REPO / ".github" / "zizmor.yml"
 TIMEOUT = 120
 

@@ -259,8 +259,8 @@ def _load_spreadsheet_reader() -> None:
 def _binary(stream: TextIO) -> BinaryIO:
     """The bytes under a text stream; a stream without any (tests) gives its text as UTF-8."""
     buffer = getattr(stream, "buffer", None)
-    if buffer is not None:
-        return buffer
+    if isinstance(buffer, io.BufferedIOBase):
+        return buffer  # type: ignore[return-value]  # a BufferedIOBase is a BinaryIO at run time
     return io.BytesIO(stream.read().encode("utf-8", "surrogateescape"))
 
 

@@ -71,7 +71,8 @@ def read_xlsx(data: bytes) -> Table:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise AnswerError(
-            f"the spreadsheet cannot be opened ({type(error).__name__}: {error}); save it again as .xlsx, or export a CSV file"
+            f"the spreadsheet cannot be opened ({type(error).__name__}: {error}); save it again "
+            "as .xlsx, or export a CSV file"
         ) from None
     try:
         sheets = book.worksheets
@@ -87,11 +88,12 @@ def read_xlsx(data: bytes) -> Table:
         raise
     except Exception as error:  # noqa: BLE001
         raise AnswerError(
-            f"the spreadsheet cannot be read ({type(error).__name__}: {error}); save it again as .xlsx, or export a CSV file"
+            f"the spreadsheet cannot be read ({type(error).__name__}: {error}); save it again as "
+            ".xlsx, or export a CSV file"
         ) from None
     finally:
         book.close()
-    notes = ()
+    notes: tuple[str, ...] = ()
     if len(sheets) > 1:
         notes = (
             f"the workbook has {len(sheets)} worksheets; the first, {sheet.title!r}, was read",

@@ -12,17 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import MKDOCS_YML
 from playwright.sync_api import Page, Request
-from sitebuild import (  # noqa: F401 - re-exported for the tests here
-    REPO,
-    run_mkdocs_build,
-    variant_config,
-)
+from sitebuild import serve_site
 
 from stageguide.buildtools.chromium import CHROMIUM, CHROMIUM_FLAGS
 from stageguide.buildtools.staticserver import SiteServer
-
-ENGINE_READY_MS = 60_000
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -37,36 +32,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     """Use the system Chromium: Playwright's own browser download cannot run here."""
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            f"Chromium not found at {CHROMIUM}; install it with `apt-get install -y chromium` (or set STAGEGUIDE_CHROMIUM)"
+            f"Chromium not found at {CHROMIUM}; install it with `apt-get install -y chromium` (or "
+            "set STAGEGUIDE_CHROMIUM)"
         )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
 
 
-def build_site(
-    config: Path, dest: Path, site_url: str | None = None, env: dict[str, str] | None = None
-) -> Path:
-    """A real, strict `mkdocs build` of the given config into dest; a failed build fails the test."""
-    result = run_mkdocs_build(config, dest, site_url, env=env)
-    if result.returncode != 0:
-        pytest.fail(f"mkdocs build failed for {config}:\n{result.stdout}\n{result.stderr}")
-    return dest
-
-
-def serve_site(config: Path, dest: Path, prefix: str = "/") -> SiteServer:
-    """Start a server first (to learn its address), then build the site for that address into dest."""
-    dest.mkdir(parents=True, exist_ok=True)
-    running = SiteServer(dest, prefix=prefix).start()
-    try:
-        build_site(config, dest, site_url=running.url)
-    except BaseException:
-        running.stop()
-        raise
-    return running
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
-    running = serve_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("site") / "site")
+    running = serve_site(MKDOCS_YML, tmp_path_factory.mktemp("site") / "site")
     yield running
     running.stop()
 

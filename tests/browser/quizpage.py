@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 from sitecontent import site_quiz
@@ -11,7 +12,6 @@ from sitecontent import site_quiz
 from stageguide.core import Quiz, Result, encode
 from stageguide.quizfile import read_quiz
 
-REPO = Path(__file__).resolve().parents[2]
 QUIZ: Quiz = read_quiz(site_quiz())  # the quiz mkdocs.yml names, sample or not
 ENGINE_MS = 60_000
 
@@ -85,7 +85,7 @@ def expect_result(page: Page, expected: Result, quiz: Quiz = QUIZ) -> Locator:
         expect(result.locator(".sg-advice")).to_contain_text(advice)
     focus = result.locator(".sg-focus")
     expect(focus).to_have_count(len(expected.focus_actions()))
-    for index, (dim, actions) in enumerate(expected.focus_actions()):
+    for index, (_dimension, actions) in enumerate(expected.focus_actions()):
         for action in actions:
             expect(focus.nth(index)).to_contain_text(action)
     low = result.locator("[data-sg-low] li")
@@ -94,3 +94,36 @@ def expect_result(page: Page, expected: Result, quiz: Quiz = QUIZ) -> Locator:
     ]
     assert page.url.endswith("#a=" + encode(quiz, list(expected.answers)))
     return result
+
+
+SW_READY_MS = 60_000
+
+
+def poll(page: Page, script: str, timeout_ms: int = SW_READY_MS) -> Any:
+    """Evaluate an async script until it gives a truthy value (wait_for_function treats a Promise as truthy)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = page.evaluate(script)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {script}")
+        page.wait_for_timeout(250)
+
+
+def wait_until_cached(page: Page) -> list[str]:
+    """Wait until the quiz page's service worker controls it and holds the runtime; return cache names."""
+    poll(
+        page,
+        """async () => {
+             if (!navigator.serviceWorker.controller) return false;
+             const names = (await caches.keys()).filter((n) => n.startsWith('stageguide-'));
+             if (names.length !== 1) return false;
+             const cache = await caches.open(names[0]);
+             const keys = (await cache.keys()).map((r) => r.url);
+             return keys.some((u) => u.endsWith('/pyodide.asm.wasm.gz')) && keys.some((u) => u.endsWith('/quiz/'));
+           }""",
+    )
+    return page.evaluate(
+        "async () => (await caches.keys()).filter((n) => n.startsWith('stageguide-'))"
+    )

@@ -13,14 +13,13 @@ import os
 import shutil
 from pathlib import Path
 
+from paths import MKDOCS_YML, PYODIDE, REPO, SAMPLE_QUIZ
 from playwright.sync_api import Page, expect
-from sitebuild import built_file
+from sitebuild import build_site, built_file, serve_site, variant_config
 
 import stageguide
 
-from .conftest import REPO, build_site, serve_site, variant_config
-from .quizpage import QUIZ, answer, submit, vector_for_total, wait_engine
-from .test_offline import _poll, _wait_until_cached
+from .quizpage import QUIZ, answer, poll, submit, vector_for_total, wait_engine, wait_until_cached
 
 MARKER = "second build"
 WHEEL = f"stageguide-{stageguide.__version__}-cp314-none-any.whl"
@@ -37,7 +36,7 @@ def _patched_project(folder: Path) -> Path:
     )
     shutil.copyfile(REPO / "package.json", folder / "package.json")
     shutil.copytree(
-        REPO / "node_modules" / "pyodide",
+        PYODIDE,
         folder / "node_modules" / "pyodide",
         copy_function=os.link,
     )
@@ -56,7 +55,7 @@ def _patched_project(folder: Path) -> Path:
 
 def _second_quiz() -> str:
     """The next version: statement 1 reworded, and a total of 60 moves from Aligned down to Defined."""
-    text = (REPO / "quiz" / "sales-marketing.yml").read_text(encoding="utf-8")
+    text = (SAMPLE_QUIZ).read_text(encoding="utf-8")
     first = QUIZ.statements[0].text
     changed = (
         text.replace(f"version: {QUIZ.version}\n", f"version: {NEXT}\n", 1)
@@ -78,7 +77,7 @@ def _core_reply(page: Page) -> dict:
 
 
 def _snapshot_saved(page: Page, name: str) -> None:
-    _poll(
+    poll(
         page,
         f"""async () => {{
              for (const cache of await caches.keys()) {{
@@ -98,14 +97,14 @@ def _snapshot_name(site: Path) -> str:
 
 def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) -> None:
     site = tmp_path / "site"
-    server = serve_site(REPO / "mkdocs.yml", site)
+    server = serve_site(MKDOCS_YML, site)
     try:
         old_wheel = built_file(site, WHEEL)
 
         # Build 1, visited twice: service worker, cache and snapshot in place.
         page.goto(server.url + "quiz/")
         wait_engine(page)
-        [old_cache] = _wait_until_cached(page)
+        [old_cache] = wait_until_cached(page)
         _snapshot_saved(page, _snapshot_name(site))
         second = page.context.new_page()
         second.goto(server.url + "quiz/")
@@ -138,9 +137,9 @@ def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) 
         third.on("worker", lambda started: workers.append(started.url))
         third.context.on(
             "request",
-            lambda request: wheel_requests.append(request.url)
-            if request.url.endswith(".whl")
-            else None,
+            lambda request: (
+                wheel_requests.append(request.url) if request.url.endswith(".whl") else None
+            ),
         )
         third.goto(server.url + "quiz/")
         expect(third.locator(f"#sg-q-{QUIZ.statements[0].id} legend")).to_contain_text(REWORDED)
@@ -154,12 +153,13 @@ def test_a_deploy_reaches_a_returning_visitor_whole(page: Page, tmp_path: Path) 
         expect(submit(third)).to_have_attribute("data-stage", "defined")
         assert f"#a={QUIZ.id}.{NEXT}." in third.url
         shared = third.url
-        new_cache = _poll(
+        new_cache = poll(
             third,
             f"""async () => {{
                  const names = (await caches.keys()).filter((n) => n.startsWith('stageguide-'));
                  const reg = await navigator.serviceWorker.getRegistration();
-                 if (names.length !== 1 || names[0] === {old_cache!r} || !reg || !reg.active || reg.installing || reg.waiting) return false;
+                 if (names.length !== 1 || names[0] === {old_cache!r}) return false;
+                 if (!reg || !reg.active || reg.installing || reg.waiting) return false;
                  return names[0];
                }}""",
         )

@@ -49,7 +49,10 @@ def browser_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
 
 @pytest.fixture()
 def open_page(browser_engine: Engine) -> Iterator[Any]:
-    """Opens pages in fresh profiles; after the test, each must be clean (local requests only, no CSP violation, no error)."""
+    """Opens pages in fresh profiles; after the test, each must be clean.
+
+    Clean: local requests only, no CSP violation, no error.
+    """
     opened: list[PageDriver] = []
 
     def open_one() -> PageDriver:
@@ -80,7 +83,8 @@ def answer(page: PageDriver, answers: list[int]) -> None:
 def checked_answers(page: PageDriver) -> list[int | None]:
     ids = [s.id for s in QUIZ.statements]
     return page.evaluate(
-        "(ids) => ids.map((id) => { const e = document.querySelector(`input[name='${id}']:checked`); return e ? Number(e.value) : null; })",
+        "(ids) => ids.map((id) => "
+        "{ const e = document.querySelector(`input[name='${id}']:checked`); return e ? Number(e.value) : null; })",
         ids,
     )
 
@@ -177,7 +181,8 @@ def test_hostile_share_codes_give_plain_messages_and_the_policy_blocks_injected_
 
     # The policy is really enforced and the guard really hears it: an injected inline script is refused.
     page.evaluate(
-        "() => { const s = document.createElement('script'); s.textContent = 'window.__pwned = 1'; document.body.append(s); }"
+        "() => "
+        "{ const s = document.createElement('script'); s.textContent = 'window.__pwned = 1'; document.body.append(s); }"
     )
     page.wait_until(
         "a CSP violation report", lambda: page.evaluate("() => (window.__sgGuard || []).length"), 10
@@ -202,7 +207,8 @@ def test_a_second_visit_works_with_the_server_gone(
                  const names = (await caches.keys()).filter((n) => n.startsWith('stageguide-'));
                  for (const name of names) {
                    const keys = (await (await caches.open(name)).keys()).map((r) => r.url);
-                   if (keys.some((u) => u.endsWith('/pyodide.asm.wasm.gz')) && keys.some((u) => u.endsWith('/quiz/'))) return true;
+                   const runtime = keys.some((u) => u.endsWith('/pyodide.asm.wasm.gz'));
+                   if (runtime && keys.some((u) => u.endsWith('/quiz/'))) return true;
                  }
                  return false;
                }"""

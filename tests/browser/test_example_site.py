@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from paths import EXAMPLE, REPO
 from playwright.sync_api import Page, Response, expect
+from sitebuild import serve_site
 
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import Quiz, score
 from stageguide.quizfile import read_quiz
 
-from .conftest import REPO, serve_site
 from .quizpage import (
     answer,
     checked_answers,
@@ -29,7 +30,6 @@ from .quizpage import (
     wait_engine,
 )
 
-EXAMPLE = REPO / "examples" / "incident-response"
 QUIZ: Quiz = read_quiz(EXAMPLE / "quiz" / "incident-response.yml")
 PREFIX = "/incident-guide/"
 # A total inside each stage's band, away from the edges.

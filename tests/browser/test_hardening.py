@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from paths import SAMPLE_QUIZ
 from playwright.sync_api import Browser, Page, Route, expect
-from sitebuild import built_file
+from sitebuild import built_file, serve_site, variant_config
 
 from stageguide.buildtools.staticserver import Override, SiteServer
 from stageguide.core import score
 
-from .conftest import REPO, serve_site, variant_config
 from .quizpage import QUIZ, answer, checked_answers, submit, vector_for_total, wait_engine
 
 # Written around this repository's sample (its stages, groups and figures): skipped in a site
@@ -65,7 +65,8 @@ def test_the_quiz_works_under_the_policy_and_injected_scripts_are_blocked(
     violations: list[str] = []
     page.expose_function("reportViolation", lambda text: violations.append(text))
     page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(e.violatedDirective + ' ' + e.blockedURI))"
+        "document.addEventListener('securitypolicyviolation', (e) => "
+        "window.reportViolation(e.violatedDirective + ' ' + e.blockedURI))"
     )
     page.goto(server.url + "quiz/")
     answers = vector_for_total(77)
@@ -146,13 +147,15 @@ def test_wasm_with_the_wrong_content_type_does_not_hang_the_page(
         )
         page.route(
             "**/pyodide.asm.wasm",
-            lambda route: route.fulfill(
-                status=200,
-                headers={"Content-Encoding": "br", "Content-Type": "application/wasm"},
-                body=b"",
-            )
-            if route.request.method == "HEAD"
-            else route.fallback(),
+            lambda route: (
+                route.fulfill(
+                    status=200,
+                    headers={"Content-Encoding": "br", "Content-Type": "application/wasm"},
+                    body=b"",
+                )
+                if route.request.method == "HEAD"
+                else route.fallback()
+            ),
         )
     page.expected_problems += ["wasm", "Wasm", "WebAssembly", "MIME"]  # type: ignore[attr-defined]
     try:
@@ -302,7 +305,8 @@ def test_saved_values_off_the_scale_are_dropped(page: Page, server: SiteServer) 
 
 def test_quiz_works_when_storage_refuses_writes(page: Page, server: SiteServer) -> None:
     page.add_init_script(
-        "Storage.prototype.setItem = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };"
+        "Storage.prototype.setItem = function () "
+        "{ throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };"
     )
     page.goto(server.url + "quiz/")
     answers = vector_for_total(83)
@@ -315,7 +319,8 @@ def test_quiz_works_when_storage_is_missing_entirely(page: Page, server: SiteSer
     # Material's inline palette script reads localStorage unguarded and logs the exception; ours do not.
     page.expected_problems.append("page error: denied")  # type: ignore[attr-defined]
     page.add_init_script(
-        "Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });"
+        "Object.defineProperty(window, 'localStorage', "
+        "{ get() { throw new DOMException('denied', 'SecurityError'); } });"
     )
     page.goto(server.url + "quiz/")
     answers = vector_for_total(35)
@@ -327,7 +332,7 @@ def test_quiz_works_when_storage_is_missing_entirely(page: Page, server: SiteSer
 
 
 def test_html_in_quiz_text_is_shown_as_text(page: Page, tmp_path: Path) -> None:
-    text = (REPO / "quiz" / "sales-marketing.yml").read_text(encoding="utf-8")
+    text = (SAMPLE_QUIZ).read_text(encoding="utf-8")
     first = QUIZ.statements[0]
     payload = '<script>window.__pwned=1</script><b>bold</b> & "quotes"'
     hostile = text.replace(f"text: {json.dumps(first.text)}", f"text: {json.dumps(payload)}", 1)

@@ -24,8 +24,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from paths import PYODIDE, REPO
 from playwright.sync_api import Page
-from sitecontent import REPO, copy_working_tree
+from sitecontent import copy_working_tree
 
 from stageguide.buildtools.runtime import pinned_version
 from stageguide.buildtools.staticserver import SiteServer
@@ -133,9 +134,7 @@ def author_site(folder: Path) -> Path:
         json.dumps({"dependencies": {"pyodide": pin}}, indent=2) + "\n", encoding="utf-8"
     )
     (folder / "node_modules").mkdir()
-    (folder / "node_modules" / "pyodide").symlink_to(
-        REPO / "node_modules" / "pyodide", target_is_directory=True
-    )
+    (folder / "node_modules" / "pyodide").symlink_to(PYODIDE, target_is_directory=True)
     return folder
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route, expect
+from sitebuild import serve_site, variant_config
 
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode, score
 
-from .conftest import serve_site, variant_config
 from .quizpage import (
     QUIZ,
     answer,
@@ -172,7 +172,10 @@ def test_a_blocked_runtime_fails_within_five_seconds_and_keeps_the_answers(
 def test_every_way_of_fetching_the_wasm_reaches_ready_and_scores(
     page: Page, built_site: Path, path: str
 ) -> None:
-    """The .gz unpacked in the worker; the plain wasm when the host gzips it; the plain wasm in a browser without DecompressionStream."""
+    """The .gz unpacked in the worker; the plain wasm when the host gzips it.
+
+    And the plain wasm in a browser without DecompressionStream.
+    """
     with SiteServer(built_site, gzip=True, gzip_wasm=path == "host-compresses-wasm") as running:
         if path == "no-decompression-stream":
 

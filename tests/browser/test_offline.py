@@ -2,55 +2,21 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
+from paths import MKDOCS_YML, SAMPLE_QUIZ
 from playwright.sync_api import Page, expect
-from sitebuild import built_file
+from sitebuild import build_site, built_file, serve_site, variant_config
 
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode
 
-from .conftest import REPO, build_site, serve_site, variant_config
-from .quizpage import QUIZ, answer, submit, vector_for_total, wait_engine
+from .quizpage import QUIZ, answer, poll, submit, vector_for_total, wait_engine, wait_until_cached
 
 # Written around this repository's sample (its stages, groups and figures): skipped in a site
 # that has replaced it (tests/sitecontent.py); test_example_site.py drives any other model.
 pytestmark = pytest.mark.sample
-
-SW_READY_MS = 60_000
-
-
-def _poll(page: Page, script: str, timeout_ms: int = SW_READY_MS) -> Any:
-    """Evaluate an async script until it gives a truthy value (wait_for_function treats a Promise as truthy)."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while True:
-        value = page.evaluate(script)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout_ms} ms: {script}")
-        page.wait_for_timeout(250)
-
-
-def _wait_until_cached(page: Page) -> list[str]:
-    """Wait until the quiz page's service worker controls it and holds the runtime; return cache names."""
-    _poll(
-        page,
-        """async () => {
-             if (!navigator.serviceWorker.controller) return false;
-             const names = (await caches.keys()).filter((n) => n.startsWith('stageguide-'));
-             if (names.length !== 1) return false;
-             const cache = await caches.open(names[0]);
-             const keys = (await cache.keys()).map((r) => r.url);
-             return keys.some((u) => u.endsWith('/pyodide.asm.wasm.gz')) && keys.some((u) => u.endsWith('/quiz/'));
-           }""",
-    )
-    return page.evaluate(
-        "async () => (await caches.keys()).filter((n) => n.startsWith('stageguide-'))"
-    )
 
 
 def test_guide_pages_do_not_register_the_service_worker(page: Page, server: SiteServer) -> None:
@@ -64,7 +30,7 @@ def test_guide_pages_do_not_register_the_service_worker(page: Page, server: Site
 def test_second_visit_works_with_the_network_gone(page: Page, fresh_server: SiteServer) -> None:
     page.goto(fresh_server.url + "quiz/")
     wait_engine(page)
-    _wait_until_cached(page)
+    wait_until_cached(page)
     url = fresh_server.url
     fresh_server.stop()  # nothing answers on that port any more
 
@@ -84,13 +50,13 @@ def test_second_visit_works_with_the_network_gone(page: Page, fresh_server: Site
 
 def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
     site = tmp_path / "site"
-    server = serve_site(REPO / "mkdocs.yml", site)
+    server = serve_site(MKDOCS_YML, site)
     try:
         page.goto(server.url + "quiz/")
         wait_engine(page)
-        [old] = _wait_until_cached(page)
+        [old] = wait_until_cached(page)
 
-        text = (REPO / "quiz" / "sales-marketing.yml").read_text(encoding="utf-8")
+        text = (SAMPLE_QUIZ).read_text(encoding="utf-8")
         intro = next(
             line for line in text.splitlines() if line.startswith("intro: ")
         )  # as written, quotes escaped
@@ -106,13 +72,14 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
             "A brand new introduction for the second build."
         )
         wait_engine(page)
-        new = _poll(
+        new = poll(
             page,
             f"""async () => {{
                  const names = (await caches.keys()).filter((n) => n.startsWith('stageguide-'));
                  const reg = await navigator.serviceWorker.getRegistration();
                  if (names.length !== 1 || names[0] === {old!r} || !reg || reg.installing || reg.waiting) return false;
-                 if (!reg.active || !reg.active.scriptURL.endsWith('v=' + names[0].slice('stageguide-'.length))) return false;
+                 const version = names[0].slice('stageguide-'.length);
+                 if (!reg.active || !reg.active.scriptURL.endsWith('v=' + version)) return false;
                  const keys = (await (await caches.open(names[0])).keys()).map((r) => r.url);
                  return keys.some((u) => u.endsWith('/pyodide.asm.wasm.gz')) ? names[0] : false;
                }}""",
@@ -121,7 +88,8 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
         cached_quiz = page.evaluate(
             f"""async () => {{
                  const cache = await caches.open({new!r});
-                 const hit = await cache.match(new URL({built_file(site, "sales-marketing.json")!r}, {server.url!r}).href);
+                 const url = new URL({built_file(site, "sales-marketing.json")!r}, {server.url!r});
+                 const hit = await cache.match(url.href);
                  return (await hit.json()).intro;
                }}"""
         )
@@ -131,7 +99,7 @@ def test_a_new_build_replaces_the_old_cache(page: Page, tmp_path: Path) -> None:
 
 
 def _snapshot_saved(page: Page) -> bool:
-    return _poll(
+    return poll(
         page,
         """async () => {
              for (const name of await caches.keys()) {

@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from paths import MKDOCS_YML
 from playwright.sync_api import Page, Route, expect
-from sitebuild import built_file
+from sitebuild import built_file, serve_site
 
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode, score
 
-from .conftest import REPO, serve_site
 from .quizpage import (
     QUIZ,
     answer,
@@ -186,7 +186,7 @@ def test_instant_navigation_mounts_the_quiz_and_reuses_one_worker(
 
 
 def test_works_under_a_subpath_with_instant_navigation(page: Page, tmp_path: Path) -> None:
-    sub = serve_site(REPO / "mkdocs.yml", tmp_path / "site", prefix="/stageguide/")
+    sub = serve_site(MKDOCS_YML, tmp_path / "site", prefix="/stageguide/")
     try:
         page.goto(sub.url)
         page.evaluate("window.__sameDocument = true")

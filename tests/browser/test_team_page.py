@@ -338,7 +338,8 @@ def test_a_surveymonkey_export_and_a_windows_1252_file(
     expect(report.locator("[data-team-skipped]")).to_have_count(0)
     ids = ",".join(s.id for s in QUIZ.statements)
     answers = ",".join(map(str, vector_for_total(60)))
-    latin = f"Name;Function;{ids.replace(',', ';')}\nMüller;Sales;{answers.replace(',', ';')}\nJosé;Marketing;{answers.replace(',', ';')}\n".encode(
+    ids, answers = ids.replace(",", ";"), answers.replace(",", ";")
+    latin = f"Name;Function;{ids}\nMüller;Sales;{answers}\nJosé;Marketing;{answers}\n".encode(
         "cp1252"
     )
     page.locator("[data-sg-team-file]").set_input_files(

@@ -115,7 +115,7 @@
     const shipped = urls.snapshot || null;
     worker.postMessage({
       id: 0,
-      type: "init",
+      kind: "init",
       data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet, shipped, sizes: settings.sizes || {}, transfer: settings.transfer || {}, controlled },
     });
   }
@@ -142,14 +142,14 @@
     });
   }
 
-  function engineRequest(type, data) {
+  function engineRequest(kind, data) {
     if (engine.state === "failed" || !engine.worker) {
       return Promise.reject(new Error(engine.error || "the scoring engine is not running"));
     }
     const id = engine.nextId++;
     return new Promise((resolve, reject) => {
       engine.pending.set(id, { resolve, reject });
-      engine.worker.postMessage({ id, type, data });
+      engine.worker.postMessage({ id, kind, data });
     });
   }
 

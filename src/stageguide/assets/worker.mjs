@@ -1,6 +1,6 @@
 // The scoring engine's home: a module worker that starts Pyodide once, installs the
-// compiled stageguide wheel and answers {id, type, data} requests by calling
-// stageguide.core.api.handle(type, json). Visitor input travels as JSON data only;
+// compiled stageguide wheel and answers {id, kind, data} requests by calling
+// stageguide.core.api.handle(kind, json). Visitor input travels as JSON data only;
 // it is never pasted into Python source.
 //
 // Start-up, as the page sees it: {type: "progress", data: {phase, loaded, total}}
@@ -31,7 +31,7 @@ const GZ = `${WASM}.gz`;
 const REPORT_EVERY_MS = 100; // progress messages at most this often (the bar needs no more)
 const SNAPSHOT_IDLE_MS = 2000; // the snapshot waits until the visitor's first requests are answered
 
-let engine = null; // Promise of the Python `handle` function, created once per worker
+let handleReady = null; // Promise of the Python `handle` function, created once per worker
 let startedFrom = "cold"; // or "snapshot" (saved by an earlier visit) or "shipped" (made by the build)
 let snapshotLater = null; // saves the snapshot once the worker has been idle a while
 let snapshotTimer = 0;
@@ -141,7 +141,7 @@ async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, shipped, siz
   py.unpackArchive(wheelBytes, "wheel");
   const api = py.pyimport("stageguide.core.api");
   if (fresh && snapshot) snapshotLater = () => saveSnapshot(py, snapshot);
-  const handle = (type, data) => JSON.parse(api.handle(type, JSON.stringify(data ?? {})));
+  const handle = (kind, data) => JSON.parse(api.handle(kind, JSON.stringify(data ?? {})));
   const loaded = handle("load", { quiz: quizData, source: quiz });
   if (!loaded.ok) throw new Error(loaded.error.message);
   handle.py = py;
@@ -397,11 +397,11 @@ async function dropSnapshot(snapshot) {
 self.postMessage({ id: 0, type: "progress", data: { phase: "download", loaded: 0, total: 0 } });
 
 self.addEventListener("message", async (event) => {
-  const { id, type, data } = event.data ?? {};
-  if (type === "init") {
-    engine ??= start(data);
+  const { id, kind, data } = event.data ?? {};
+  if (kind === "init") {
+    handleReady ??= start(data);
     try {
-      await engine;
+      await handleReady;
       self.postMessage({ id, type: "ready", data: { start: startedFrom } });
       scheduleSnapshot();
     } catch (error) {
@@ -410,9 +410,9 @@ self.addEventListener("message", async (event) => {
     return;
   }
   try {
-    if (!engine) throw new Error("the engine was asked to work before 'init'");
-    const handle = await engine;
-    if (type === "team" && isSpreadsheet(data && data.file)) {
+    if (!handleReady) throw new Error("the engine was asked to work before 'init'");
+    const handle = await handleReady;
+    if (kind === "team" && isSpreadsheet(data && data.file)) {
       try {
         await loadSpreadsheetReader(handle.py);
       } catch (error) {
@@ -420,7 +420,7 @@ self.addEventListener("message", async (event) => {
         return;
       }
     }
-    const reply = handle(type, data);
+    const reply = handle(kind, data);
     self.postMessage(reply.ok ? { id, type: "reply", data: reply.data } : { id, type: "error", error: reply.error });
   } catch (error) {
     self.postMessage({ id, type: "error", error: { kind: "internal", message: String(error?.message ?? error) } });

@@ -8,6 +8,7 @@ returning an exit code; add a command by adding a function and a table entry.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -56,13 +57,13 @@ def _fail(message: str) -> int:
 
 
 def run_wheel(root: Path, args: list[str]) -> int:
-    """Compile the scoring core for Pyodide and write the quiz JSON into build/engine/."""
-    from .engine import build_engine
+    """Compile the scoring core for Pyodide and write the quiz JSON into build/wheel/."""
+    from .wheel import build_wheel
 
     if args:
         return _fail(f"`wheel` takes no arguments, got: {' '.join(args)}")
     quizzes = sorted((root / "quiz").glob("*.yml"))
-    result = build_engine(root, quizzes, progress=lambda line: print(line, flush=True))
+    result = build_wheel(root, quizzes, progress=lambda line: print(line, flush=True))
     print(f"{result.wheel} ({result.wheel.stat().st_size:,} bytes)")
     return 0
 
@@ -131,9 +132,7 @@ def run_lock(root: Path, args: list[str]) -> int:
 
     `-P` keeps the repository root off sys.path: its build.py would shadow pypa `build`.
     """
-    try:
-        import piptools  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("piptools") is None:  # installed on demand, not a dependency
         subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", "pip-tools"])
     return subprocess.call(
         [
@@ -273,7 +272,8 @@ def _check_git_remote(root: Path, remote: str) -> None:
     if inside.returncode != 0 or inside.stdout.strip() != "true":
         raise BuildError(
             f"{root} is not a git repository; `deploy` pushes the built site to the gh-pages branch of its "
-            f"{remote!r} remote. Clone your fork with git, or run `git init` and `git remote add {remote} <url of your repository>`"
+            f"{remote!r} remote. Clone your fork with git, or run `git init` and `git remote add "
+            f"{remote} <url of your repository>`"
         )
     url = subprocess.run(
         [git, "remote", "get-url", remote], cwd=root, capture_output=True, text=True
@@ -283,16 +283,6 @@ def _check_git_remote(root: Path, remote: str) -> None:
             f"this repository has no {remote!r} remote to push the gh-pages branch to; add one with "
             f"`git remote add {remote} <url of your repository>` (or name another with -r NAME)"
         )
-
-
-# --- not written yet ---------------------------------------------------------
-
-
-def _not_implemented(name: str) -> Command:
-    def run(root: Path, args: list[str]) -> int:
-        return _fail(f"`{name}` is not implemented yet")
-
-    return run
 
 
 COMMANDS: dict[str, Command] = {

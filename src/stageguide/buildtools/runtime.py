@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .errors import BuildError
 
@@ -134,7 +135,7 @@ def copy_runtime(
     version = pyodide_version(root)
     sources = runtime_files(root)
     dest_dir.mkdir(parents=True, exist_ok=True)
-    entries = []
+    entries: list[dict[str, Any]] = []
     copied = 0
     saved = 0
     for source in sources:
@@ -172,7 +173,8 @@ def copy_runtime(
         else ""
     )
     progress(
-        f"runtime: Pyodide {version}, {len(entries)} files, {total / 1e6:.1f} MB ({copied} copied{trimmed_note}) -> {dest_dir}"
+        f"runtime: Pyodide {version}, {len(entries)} files, {total / 1e6:.1f} MB ({copied} "
+        f"copied{trimmed_note}) -> {dest_dir}"
     )
     return path
 

@@ -50,7 +50,7 @@ def library_files() -> dict[str, bytes]:
                 continue
             if not (path.split("/")[0] in PACKAGES or ".dist-info/" in path):
                 continue
-            files[path] = Path(dist.locate_file(entry)).read_bytes()
+            files[path] = Path(str(dist.locate_file(entry))).read_bytes()
     files["stageguide/spreadsheet.py"] = READER.read_bytes()
     return files
 
@@ -91,7 +91,7 @@ def sample_workbook(quiz_json: Path) -> bytes:
 
     quiz = json.loads(quiz_json.read_text(encoding="utf-8"))
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook holds one worksheet
     sheet.append(["ID", "Start time", "Name", *(s["id"] for s in quiz["statements"])])
     labels = [p["label"] for p in quiz["scale"]]
     sheet.append(

@@ -91,7 +91,8 @@ def build_snapshot(
         raise BuildError(f"{MAKER.name} printed no result line: {done.stdout[-500:]!r}") from None
     stamp.write_text(sha256_file(target) + "\n", encoding="utf-8")
     progress(
-        f"start-up snapshot: {target.name}, {figures['raw'] / 1e6:.1f} MB memory, {figures['gzipped'] / 1e6:.1f} MB gzipped "
+        f"start-up snapshot: {target.name}, {figures['raw'] / 1e6:.1f} MB memory, "
+        f"{figures['gzipped'] / 1e6:.1f} MB gzipped "
         f"(made in {figures['make_ms'] / 1000:.1f} s, checked by restoring it in {figures['restore_ms'] / 1000:.1f} s)"
     )
     return target

@@ -15,6 +15,7 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 from posixpath import dirname
+from typing import Any
 
 from .errors import BuildError
 
@@ -60,7 +61,7 @@ def trace_stdlib(
             f"tracing the stdlib inside Pyodide did not finish within {TRACE_TIMEOUT} s"
         ) from None
     lines = done.stdout.strip().splitlines()
-    reply = (
+    reply: dict[str, Any] = (
         json.loads(lines[-1]) if lines else {"ok": False, "message": done.stderr.strip()[-2000:]}
     )
     if done.returncode != 0 or not reply.get("ok"):

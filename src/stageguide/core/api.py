@@ -113,7 +113,8 @@ def _team(quiz: Quiz, data: dict[str, Any]) -> Any:
         return team_report(quiz, read_roster(quiz, data.get("text"), kind)).to_dict()
     if not isinstance(file, dict):
         raise AnswerError("the file must be sent as {name, base64}")
-    name = file.get("name") if isinstance(file.get("name"), str) else ""
+    given_name = file.get("name")
+    name = given_name if isinstance(given_name, str) else ""
     what = f"“{name}”" if name else "the file"
     return team_report(
         quiz,

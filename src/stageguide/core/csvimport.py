@@ -125,7 +125,8 @@ def read_file(quiz: Quiz, data: bytes, name: str = "", kind: str = "auto") -> Ro
             )
         if _spreadsheet_reader is None:
             raise AnswerError(
-                "reading spreadsheets needs the openpyxl package, which is not installed; install it, or save the sheet as CSV"
+                "reading spreadsheets needs the openpyxl package, which is not installed; "
+                "install it, or save the sheet as CSV"
             )
         return read_table(quiz, _spreadsheet_reader(data))
     decoded = decode_text(data, what)
@@ -328,7 +329,8 @@ def _respondent(quiz: Quiz, layout: Layout, row: Row, where: str) -> Respondent:
             shown = cell(layout.group.index)
             shown = shown if len(shown) <= 40 else shown[:39] + "…"
             problems.append(
-                f"{layout.group.label}: {shown!r} is not a group of this quiz; expected one of: {titles}, or an empty cell"
+                f"{layout.group.label}: {shown!r} is not a group of this quiz; expected one of: "
+                f"{titles}, or an empty cell"
             )
     name = None
     if layout.names:

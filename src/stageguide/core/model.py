@@ -430,7 +430,8 @@ def _check_stage_advice(data: Mapping[str, Any], report: Callable[[str, str], No
             if stage not in advice:
                 report(
                     f"{path}.{stage}",
-                    f"no advice for stage {stage!r}; every stage before the last needs the next steps for this dimension",
+                    f"no advice for stage {stage!r}; every stage before the last needs the next "
+                    "steps for this dimension",
                 )
         for stage, actions in advice.items():
             for number, action in enumerate(actions):
@@ -439,7 +440,8 @@ def _check_stage_advice(data: Mapping[str, Any], report: Callable[[str, str], No
                 if first != where:
                     report(
                         where,
-                        f"the same action is already given for stage {stage!r} at {first}; a result would show it twice",
+                        f"the same action is already given for stage {stage!r} at {first}; a "
+                        "result would show it twice",
                     )
 
 

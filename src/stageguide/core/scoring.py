@@ -194,7 +194,9 @@ def check_answers(quiz: Quiz, answers: object) -> tuple[Answer, ...]:
         raise AnswerError(f"expected {expected} answers, one per statement, but got {len(answers)}")
     low, high = quiz.scale_min, quiz.scale_max
     problems = []
-    for number, (statement, value) in enumerate(zip(quiz.statements, answers, strict=False), start=1):
+    for number, (statement, value) in enumerate(
+        zip(quiz.statements, answers, strict=False), start=1
+    ):
         where = f"statement {number} (id: {statement.id})"
         if value is None:
             if quiz.unsure is None:
@@ -207,7 +209,7 @@ def check_answers(quiz: Quiz, answers: object) -> tuple[Answer, ...]:
             problems.append(f"{where}: {value} is not on the scale {low}-{high}")
     if problems:
         raise AnswerError("; ".join(problems))
-    return tuple(None if v is None else int(v) for v in answers)  # type: ignore[arg-type]
+    return tuple(None if v is None else int(v) for v in answers)
 
 
 def estimate_total(quiz: Quiz, answers: Sequence[Answer]) -> int | None:
@@ -263,7 +265,9 @@ def _low_answers(quiz: Quiz, values: tuple[Answer, ...]) -> tuple[LowAnswer, ...
     labels = {point.value: point.label for point in quiz.scale}
     low = [
         (value, number, statement)
-        for number, (statement, value) in enumerate(zip(quiz.statements, values, strict=False), start=1)
+        for number, (statement, value) in enumerate(
+            zip(quiz.statements, values, strict=False), start=1
+        )
         if value is not None and value <= middle
     ]
     low.sort(key=lambda item: (item[0], item[1]))

@@ -93,8 +93,11 @@ def _unshowable(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp") or ch in _BIDI_CONTROLS
 
 
-def extract_code(text: str) -> str:
-    """Take a share link, a fragment (``#a=…``) or a bare code and return the bare code."""
+def extract_code(text: object) -> str:
+    """Take a share link, a fragment (``#a=…``) or a bare code and return the bare code.
+
+    Any value is accepted (requests arrive as JSON); anything but text is refused.
+    """
     if not isinstance(text, str):
         raise AnswerError("a share code must be text")
     if len(text) > MAX_CODE_LENGTH:
@@ -111,7 +114,7 @@ def extract_code(text: str) -> str:
     return unquote(text).strip()
 
 
-def decode(quiz: Quiz, text: str) -> Share:
+def decode(quiz: Quiz, text: object) -> Share:
     """Read a share code (or a link holding one) made for this quiz."""
     code = extract_code(text)
     if not code:
@@ -126,7 +129,8 @@ def decode(quiz: Quiz, text: str) -> Share:
         raise AnswerError(f"this share code is for the quiz {quiz_id!r}, not for {quiz.id!r}")
     if version != str(int(version)):
         raise AnswerError(
-            f"this share code's version {version!r} is not written as the site writes it ({int(version)}); check what was pasted"
+            f"this share code's version {version!r} is not written as the site writes it "
+            f"({int(version)}); check what was pasted"
         )
     if int(version) != quiz.version:
         raise AnswerError(

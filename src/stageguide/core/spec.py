@@ -8,7 +8,7 @@ two cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 PAGE_PATTERN = r"^[^\s#?]+\.md$"
@@ -58,7 +58,7 @@ class Record:
     keys: dict[str, Key] = field(default_factory=dict)
 
 
-Node = Union[Text, Integer, ListOf, MapOf, Record]
+Node = Text | Integer | ListOf | MapOf | Record
 
 ADVICE = ListOf("Concrete actions, one per item.", Text("One action."), min_items=1, max_items=6)
 DEFAULT_MAX_UNJUDGED = 25  # percent of statements that may go unjudged and still give a stage
@@ -125,7 +125,8 @@ STATEMENT = Record(
         "text": Key(Text("The statement as the respondent reads it.")),
         "why": Key(
             Text(
-                "Optional note on why this statement matters; shown with the result when the answer was low, never while answering."
+                "Optional note on why this statement matters; shown with the result when the "
+                "answer was low, never while answering."
             ),
             required=False,
         ),

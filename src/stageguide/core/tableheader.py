@@ -120,9 +120,12 @@ def find_header(quiz: Quiz, table: Table) -> Header:
     )
     if not candidates:
         raise AnswerError(
-            f"the {table.source} is empty{early}; expected a header row naming the statements, then one row per respondent"
+            f"the {table.source} is empty{early}; expected a header row naming the statements, "
+            "then one row per respondent"
         )
-    best, best_found, best_duplicates = candidates[0], {}, []
+    best = candidates[0]
+    best_found: dict[int, Statement] = {}
+    best_duplicates: list[tuple[int, int, Statement]] = []
     for index in candidates:
         found, duplicates = match_statements(lookup, rows[index].cells)
         if len(found) > len(best_found):
@@ -131,7 +134,8 @@ def find_header(quiz: Quiz, table: Table) -> Header:
     if not best_found:
         example = quiz.statements[0]
         raise AnswerError(
-            f"this {table.source} does not fit the quiz: none of its first rows (up to row {rows[candidates[-1]].number}) names "
+            f"this {table.source} does not fit the quiz: none of its first rows (up to row "
+            f"{rows[candidates[-1]].number}) names "
             f"any of the quiz's statements. Expected a header row with one column per statement, headed by its id "
             f"(such as {example.id!r}) or its text (such as {example.text!r}){early}"
         )

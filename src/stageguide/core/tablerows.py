@@ -12,11 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import AnswerError
 from .limits import MAX_COLUMNS
+
+if TYPE_CHECKING:
+    from _csv import Reader  # the type csv.reader returns; it carries line_num
 
 DELIMITERS = (",", ";", "\t")
 _SNIFF_CHARS = 64 * 1024  # the first record is looked at within this much text
@@ -115,7 +118,7 @@ def read_csv_table(text: str) -> Table:
     return Table(tuple(rows), tuple(broken), "CSV file")
 
 
-def _reader(text: str, delimiter: str) -> Iterator[list[str]]:
+def _reader(text: str, delimiter: str) -> Reader:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
 
 

@@ -6,7 +6,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 
-class StageguideConfig(Config):
+class StageguideConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs leaves Config.__init_subclass__ unannotated
     enabled = c.Type(bool, default=True)
     """Turn the plugin off without removing it (the quiz marker is then left as a comment)."""
 

@@ -15,10 +15,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..buildtools.engine import PACKAGE, build_engine
 from ..buildtools.errors import BuildError
 from ..buildtools.runtime import TEXT_SUFFIXES, copy_runtime, download_sizes, transfer_sizes
 from ..buildtools.snapshot import build_snapshot
+from ..buildtools.wheel import PACKAGE, build_wheel
 from ..core import Quiz, QuizError
 from ..core.limits import MAX_CSV_BYTES
 from ..quizfile import read_quiz
@@ -40,7 +40,7 @@ SCRIPTS = (
 )  # engine.js first: the others use window.stageguide.engine
 
 
-class StageguidePlugin(BasePlugin[StageguideConfig]):
+class StageguidePlugin(BasePlugin[StageguideConfig]):  # type: ignore[no-untyped-call]  # as in config.py
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -255,7 +255,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
         tag = hashlib.sha256(str(self.quiz_path).encode("utf-8")).hexdigest()[:8]
         out_dir = self.cache / "engine" / f"{self.quiz.id}-{tag}"
         try:
-            built = build_engine(self.root, [self.quiz_path], out_dir=out_dir, progress=log.info)
+            built = build_wheel(self.root, [self.quiz_path], out_dir=out_dir, progress=log.info)
             if self.config.runtime == "self-hosted":
                 self.runtime_dir = self.cache / "runtime"
                 trimmed = built.stdlib_files() if self.config.stdlib == "trimmed" else None
@@ -346,10 +346,6 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):
                 else self.quiz.unsure.allowed(len(self.quiz.statements)),
             },
             "pages": pages,
-            "stages": [
-                {"id": s.id, "title": s.title, "min": s.low, "max": s.high, "url": pages[s.page]}
-                for s in self.quiz.stages
-            ],
             "urls": {
                 "worker": url(self.asset_paths["worker.mjs"]),
                 "pyodide": pyodide_url,

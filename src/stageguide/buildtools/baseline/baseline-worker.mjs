@@ -3,9 +3,9 @@
 // unpack the wheel, import the scoring core's entry module), then post "ready".
 
 self.addEventListener("message", async (event) => {
-  const { id, type, data } = event.data ?? {};
-  if (type !== "init") {
-    self.postMessage({ id, type: "failed", error: `unknown request ${type}` });
+  const { id, kind, data } = event.data ?? {};
+  if (kind !== "init") {
+    self.postMessage({ id, type: "failed", error: `unknown request ${kind}` });
     return;
   }
   try {

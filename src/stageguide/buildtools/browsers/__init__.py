@@ -25,7 +25,10 @@ class Engine(Protocol):
 
 
 class ChromiumEngine:
-    """Wraps the session's Playwright Chromium (pytest-playwright's `browser`), launched as the other tests launch it."""
+    """Wraps the session's Playwright Chromium (pytest-playwright's `browser`).
+
+    It is launched as the other tests launch it.
+    """
 
     name = "chromium"
 

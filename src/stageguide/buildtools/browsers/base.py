@@ -20,7 +20,8 @@ GUARD = """() => {
   if (window.__sgGuard) return;
   window.__sgGuard = [];
   const note = (text) => window.__sgGuard.push(text);
-  document.addEventListener('securitypolicyviolation', (e) => note(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  document.addEventListener('securitypolicyviolation',
+    (e) => note(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   window.addEventListener('error', (e) => note(`page error: ${e.message}`));
   window.addEventListener('unhandledrejection', (e) => note(`unhandled rejection: ${e.reason}`));
 }"""
@@ -96,32 +97,42 @@ class PageDriver(ABC):
         return int(self.evaluate("(s) => document.querySelectorAll(s).length", selector))
 
     def text(self, selector: str) -> str | None:
-        return self.evaluate(
-            "(s) => { const e = document.querySelector(s); return e ? e.textContent : null; }",
-            selector,
+        return _text_or_none(
+            self.evaluate(
+                "(s) => { const e = document.querySelector(s); return e ? e.textContent : null; }",
+                selector,
+            )
         )
 
     def texts(self, selector: str) -> list[str]:
-        return self.evaluate(
+        texts = self.evaluate(
             "(s) => [...document.querySelectorAll(s)].map((e) => e.textContent.trim())", selector
         )
+        return [str(text) for text in texts]
 
     def attribute(self, selector: str, name: str) -> str | None:
-        return self.evaluate(
-            "(s, n) => { const e = document.querySelector(s); return e ? e.getAttribute(n) : null; }",
-            selector,
-            name,
+        return _text_or_none(
+            self.evaluate(
+                "(s, n) => { const e = document.querySelector(s); return e ? e.getAttribute(n) : null; }",
+                selector,
+                name,
+            )
         )
 
     def value(self, selector: str) -> str | None:
-        return self.evaluate(
-            "(s) => { const e = document.querySelector(s); return e ? e.value : null; }", selector
+        return _text_or_none(
+            self.evaluate(
+                "(s) => { const e = document.querySelector(s); return e ? e.value : null; }",
+                selector,
+            )
         )
 
     def visible(self, selector: str) -> bool:
         return bool(
             self.evaluate(
-                "(s) => { const e = document.querySelector(s); return !!e && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden'; }",
+                "(s) => { const e = document.querySelector(s); "
+                "return !!e && e.getClientRects().length > 0 "
+                "&& getComputedStyle(e).visibility !== 'hidden'; }",
                 selector,
             )
         )
@@ -158,10 +169,12 @@ class PageDriver(ABC):
             ) from None
 
     def wait_text(self, selector: str, fragment: str, timeout_s: float) -> str:
-        return self.wait_until(
-            f"{selector} to contain {fragment!r}",
-            lambda: (t := self.text(selector)) is not None and fragment in t and t,
-            timeout_s,
+        return str(
+            self.wait_until(
+                f"{selector} to contain {fragment!r}",
+                lambda: (t := self.text(selector)) is not None and fragment in t and t,
+                timeout_s,
+            )
         )
 
     def wait_count(self, selector: str, count: int, timeout_s: float) -> None:
@@ -169,3 +182,8 @@ class PageDriver(ABC):
 
     def _status(self) -> str:
         return json.dumps(self.text("[data-sg-status]"))
+
+
+def _text_or_none(value: Any) -> str | None:
+    """A page value as text (what the DOM gave), or None where the element is missing."""
+    return None if value is None else str(value)

@@ -21,9 +21,9 @@ class ChromiumPage(PageDriver):
         self._page = self._context.new_page()
         self._page.on(
             "console",
-            lambda m: self.problems.append(f"console error: {m.text}")
-            if m.type == "error"
-            else None,
+            lambda m: (
+                self.problems.append(f"console error: {m.text}") if m.type == "error" else None
+            ),
         )
 
     def _note(self, request: Request) -> None:

@@ -48,7 +48,7 @@ PACKAGE = HERE.parent
 COMPILER = HERE.parent / "node" / "compile_wheel.mjs"
 # The build code itself is an input: changing how the wheel is made must rebuild it.
 BUILD_CODE = (
-    HERE / "engine.py",
+    HERE / "wheel.py",
     HERE / "runtime.py",
     HERE / "errors.py",
     HERE / "stdlib.py",
@@ -65,7 +65,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same inputs give the same whee
 
 
 @dataclass(frozen=True)
-class EngineBuild:
+class WheelBuild:
     """What a build produced (or found up to date)."""
 
     wheel: Path
@@ -78,43 +78,44 @@ class EngineBuild:
     def stdlib_files(self) -> list[str]:
         """The stdlib files the core imports inside Pyodide (what a trimmed runtime must hold)."""
         if self.stdlib_trace is None:
-            raise BuildError("this engine build has no stdlib trace; rebuild it")
+            raise BuildError("this wheel build has no stdlib trace; rebuild it")
         return list(json.loads(self.stdlib_trace.read_text(encoding="utf-8")))
 
 
-def build_engine(
+def build_wheel(
     root: Path,
     quiz_paths: list[Path],
     out_dir: Path | None = None,
     progress: Progress = print,
     package: Path = PACKAGE,
-) -> EngineBuild:
-    """Build the compiled core wheel and the quiz JSON into out_dir (default build/engine/).
+) -> WheelBuild:
+    """Build the compiled core wheel and the quiz JSON into out_dir (default build/wheel/).
 
     `root` holds package.json and node_modules/pyodide; `package` is the stageguide
     package whose core is compiled (the installed one unless a test stages a copy).
     """
     root = root.resolve()
-    out_dir = (out_dir or root / "build" / "engine").resolve()
+    out_dir = (out_dir or root / "build" / "wheel").resolve()
     sources = core_sources(package)
     version = pyodide_version(root)
     runtime_files(root)  # a half-installed runtime gets a clear message, not a Node stack trace
     node = node_executable()
     inputs = _input_hashes(root, sources, quiz_paths, version)
     previous = _read_stamp(out_dir)
-    old_inputs = previous.get("inputs") if isinstance(previous.get("inputs"), dict) else {}
+    stamped = previous.get("inputs")
+    old_inputs: dict[str, Any] = stamped if isinstance(stamped, dict) else {}
     if old_inputs == inputs and _outputs_intact(out_dir, previous):
         outputs = [out_dir / name for name in previous["outputs"]]
-        progress(f"engine: up to date ({out_dir})")
+        progress(f"wheel: up to date ({out_dir})")
         return _result(outputs, rebuilt=False)
     changed = sorted(
         name for name in {*inputs, *old_inputs} if inputs.get(name) != old_inputs.get(name)
     )
     if old_inputs:
-        progress(f"engine: rebuilding; changed: {', '.join(changed) or 'an output is missing'}")
+        progress(f"wheel: rebuilding; changed: {', '.join(changed) or 'an output is missing'}")
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="stageguide-engine-") as temp:
+    with tempfile.TemporaryDirectory(prefix="stageguide-wheel-") as temp:
         plain = _build_plain_wheel(root, sources, Path(temp), progress)
         wheel = _compile_in_pyodide(root, sources, plain, node, version, out_dir, progress)
     quizzes = _write_quizzes(quiz_paths, out_dir, progress)
@@ -128,13 +129,13 @@ def build_engine(
         )
     trace = out_dir / TRACE
     replace_file(trace, (json.dumps(traced, indent=1) + "\n").encode("utf-8"))
-    progress(f"engine: traced {len(traced)} stdlib files imported inside Pyodide")
+    progress(f"wheel: traced {len(traced)} stdlib files imported inside Pyodide")
     full_stdlib = (pyodide_dir(root) / "python_stdlib.zip").read_bytes()
     bundle = sheets.make_bundle(sheets.with_stdlib(library, full_stdlib, sheet_traced))
     spreadsheet = out_dir / sheets.bundle_name(bundle)
     replace_file(spreadsheet, bundle)
     progress(
-        f"engine: spreadsheet bundle {spreadsheet.name} ({len(bundle):,} bytes: "
+        f"wheel: spreadsheet bundle {spreadsheet.name} ({len(bundle):,} bytes: "
         f"{', '.join(f'{n} {v}' for n, v in sheets.library_versions().items())}, {len(sheet_traced)} more stdlib files)"
     )
     outputs = [wheel, *quizzes, trace, spreadsheet]
@@ -180,12 +181,12 @@ def core_sources(package: Path = PACKAGE) -> dict[str, Path]:
     return {path.relative_to(package.parent).as_posix(): path for path in files}
 
 
-def _result(outputs: list[Path], rebuilt: bool) -> EngineBuild:
+def _result(outputs: list[Path], rebuilt: bool) -> WheelBuild:
     sizes = {path.name: path.stat().st_size for path in outputs}
     trace = next((path for path in outputs if path.name == TRACE), None)
     bundle = next((path for path in outputs if path.name.startswith("spreadsheet-")), None)
     quizzes = tuple(path for path in outputs[1:] if path not in (trace, bundle))
-    return EngineBuild(outputs[0], quizzes, sizes, rebuilt, trace, bundle)
+    return WheelBuild(outputs[0], quizzes, sizes, rebuilt, trace, bundle)
 
 
 def _input_hashes(
@@ -286,7 +287,8 @@ def _build_plain_wheel(
         )
     size = sum(p.stat().st_size for p in sources.values())
     progress(
-        f"engine: built {wheels[0].name} ({wheels[0].stat().st_size:,} bytes; {len(sources)} files, {size:,} bytes of source)"
+        f"wheel: built {wheels[0].name} ({wheels[0].stat().st_size:,} bytes; {len(sources)} "
+        f"files, {size:,} bytes of source)"
     )
     return wheels[0]
 
@@ -337,7 +339,7 @@ def _compile_in_pyodide(
     replace_file(wheel, data)
     source_size, pyc_size = sum(map(len, modules.values())), sum(map(len, compiled.values()))
     progress(
-        f"engine: compiled {len(compiled)} modules inside Pyodide {version} (Python {reply['python']}) in "
+        f"wheel: compiled {len(compiled)} modules inside Pyodide {version} (Python {reply['python']}) in "
         f"{time.monotonic() - started:.1f} s, {source_size:,} bytes of source -> {pyc_size:,} bytes of .pyc; "
         f"{name} ({len(data):,} bytes)"
     )
@@ -414,6 +416,7 @@ def _write_quizzes(quiz_paths: list[Path], out_dir: Path, progress: Progress) ->
         replace_file(target, data)
         written[quiz.id] = path
         progress(
-            f"engine: wrote {target.name} ({len(data):,} bytes; {len(quiz.statements)} statements, {len(quiz.stages)} stages) from {path.name}"
+            f"wheel: wrote {target.name} ({len(data):,} bytes; {len(quiz.statements)} statements, "
+            f"{len(quiz.stages)} stages) from {path.name}"
         )
     return [out_dir / f"{quiz_id}.json" for quiz_id in written]

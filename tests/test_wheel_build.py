@@ -16,9 +16,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from engines import ROOT, SALES_QUIZ, TEAM_QUIZ, load_yaml_quiz
+from helpers import load
+from paths import CORE, PYODIDE, REPO, SALES_QUIZ, TEAM_QUIZ
 
-from stageguide.buildtools.engine import EngineBuild, build_engine
 from stageguide.buildtools.errors import BuildError
 from stageguide.buildtools.runtime import (
     PRECOMPRESSED_WASM,
@@ -29,8 +29,7 @@ from stageguide.buildtools.runtime import (
     node_executable,
     sha256_file,
 )
-
-CORE = ROOT / "src" / "stageguide" / "core"
+from stageguide.buildtools.wheel import WheelBuild, build_wheel
 
 
 @pytest.fixture
@@ -40,23 +39,23 @@ def repo(tmp_path: Path) -> Path:
     package = copy / "src" / "stageguide"
     (package / "core").mkdir(parents=True)
     for name in ("__init__.py", "py.typed"):
-        shutil.copyfile(ROOT / "src" / "stageguide" / name, package / name)
+        shutil.copyfile(REPO / "src" / "stageguide" / name, package / name)
     for source in CORE.glob("*.py"):
         shutil.copyfile(source, package / "core" / source.name)
     (copy / "quiz").mkdir()
     shutil.copyfile(TEAM_QUIZ, copy / "quiz" / TEAM_QUIZ.name)
-    shutil.copyfile(ROOT / "package.json", copy / "package.json")
+    shutil.copyfile(REPO / "package.json", copy / "package.json")
     (copy / "build.py").write_text("# marks the repository root for the build tools\n")
     runtime = copy / "node_modules" / "pyodide"
     runtime.mkdir(parents=True)
-    for source in (ROOT / "node_modules" / "pyodide").iterdir():
+    for source in (PYODIDE).iterdir():
         (runtime / source.name).symlink_to(source)
     return copy
 
 
-def _build(repo: Path, lines: list[str] | None = None) -> EngineBuild:
+def _build(repo: Path, lines: list[str] | None = None) -> WheelBuild:
     quizzes = sorted((repo / "quiz").glob("*.yml"))
-    return build_engine(
+    return build_wheel(
         repo,
         quizzes,
         progress=(lines if lines is not None else []).append,
@@ -80,7 +79,7 @@ def test_syntax_error_names_the_file_and_line(repo: Path) -> None:
     message = str(caught.value)
     assert f"{target}:{line}: SyntaxError" in message
     assert "def broken(:" in message
-    assert not (repo / "build" / "engine" / "stamp.json").exists()
+    assert not (repo / "build" / "wheel" / "stamp.json").exists()
 
 
 @pytest.mark.pyodide
@@ -130,10 +129,10 @@ def test_missing_node_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_copy_runtime_writes_files_and_manifest(tmp_path: Path) -> None:
     dest = tmp_path / "site" / "pyodide"
-    manifest = json.loads(copy_runtime(ROOT, dest, progress=lambda line: None).read_text())
+    manifest = json.loads(copy_runtime(REPO, dest, progress=lambda line: None).read_text())
     assert (
         manifest["pyodide"]
-        == json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
+        == json.loads((REPO / "package.json").read_text())["dependencies"]["pyodide"]
     )
     assert [entry["name"] for entry in manifest["files"]] == [
         *RUNTIME_FILES[:3],
@@ -155,13 +154,13 @@ def test_copy_runtime_writes_files_and_manifest(tmp_path: Path) -> None:
 
 def test_a_rebuild_reuses_the_precompressed_wasm_only_while_it_is_intact(tmp_path: Path) -> None:
     dest = tmp_path / "pyodide"
-    copy_runtime(ROOT, dest, progress=lambda line: None)
+    copy_runtime(REPO, dest, progress=lambda line: None)
     packed = dest / PRECOMPRESSED_WASM
     stamp = packed.stat().st_mtime_ns
-    copy_runtime(ROOT, dest, progress=lambda line: None)
+    copy_runtime(REPO, dest, progress=lambda line: None)
     assert packed.stat().st_mtime_ns == stamp, "an intact .gz of the same wasm is reused"
     packed.write_bytes(b"damaged")
-    copy_runtime(ROOT, dest, progress=lambda line: None)
+    copy_runtime(REPO, dest, progress=lambda line: None)
     assert gzip.decompress(packed.read_bytes()) == (dest / WASM).read_bytes()
 
 
@@ -174,7 +173,7 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
 
     lines.clear()
     again = _build(repo, lines)
-    assert not again.rebuilt and again == EngineBuild(
+    assert not again.rebuilt and again == WheelBuild(
         first.wheel,
         first.quizzes,
         first.sizes,
@@ -193,7 +192,7 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
     )
     lines.clear()
     assert _build(repo, lines).rebuilt
-    assert lines[0] == f"engine: rebuilding; changed: quiz:{quiz.resolve()}"
+    assert lines[0] == f"wheel: rebuilding; changed: quiz:{quiz.resolve()}"
     assert json.loads(first.quizzes[0].read_text())["title"] == "Is the club organised?"
 
     _append(repo / "src" / "stageguide" / "core" / "spec.py", "# an edit\n")
@@ -209,7 +208,7 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
     lines.clear()
     assert _build(repo, lines).rebuilt
     assert first.wheel.read_bytes() == whole
-    out = repo / "build" / "engine"
+    out = repo / "build" / "wheel"
     assert first.spreadsheet is not None
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [
@@ -223,7 +222,7 @@ def test_unchanged_inputs_skip_and_changed_inputs_rebuild(repo: Path) -> None:
 
 
 @pytest.mark.pyodide
-def test_wheel_ships_only_the_compiled_core(compiled_wheel: EngineBuild) -> None:
+def test_wheel_ships_only_the_compiled_core(compiled_wheel: WheelBuild) -> None:
     with zipfile.ZipFile(compiled_wheel.wheel) as archive:
         names = archive.namelist()
     package = sorted(n for n in names if not n.split("/")[0].endswith(".dist-info"))
@@ -237,11 +236,11 @@ def test_wheel_ships_only_the_compiled_core(compiled_wheel: EngineBuild) -> None
 
 
 @pytest.mark.pyodide
-def test_quiz_json_is_the_normalised_quiz(compiled_wheel: EngineBuild) -> None:
-    sources = [path for path in (SALES_QUIZ, TEAM_QUIZ) if path.exists()]
+def test_quiz_json_is_the_normalised_quiz(compiled_wheel: WheelBuild) -> None:
+    sources = [SALES_QUIZ, TEAM_QUIZ]
     assert len(compiled_wheel.quizzes) == len(sources)
-    for source, written in zip(sources, compiled_wheel.quizzes, strict=False):
-        quiz = load_yaml_quiz(source)
+    for source, written in zip(sources, compiled_wheel.quizzes, strict=True):
+        quiz = load(source)
         assert written.name == f"{quiz.id}.json"
         assert json.loads(written.read_text(encoding="utf-8")) == quiz.to_dict()
         assert compiled_wheel.sizes[written.name] == written.stat().st_size

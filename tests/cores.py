@@ -1,6 +1,6 @@
 """The scoring core behind one interface, in CPython and in Pyodide, for the parity tests.
 
-Both engines speak the browser's protocol, `api.handle(kind, payload_json)`, so a
+Both runtimes speak the browser's protocol, `api.handle(kind, payload_json)`, so a
 test can run the same request through either and compare the replies whole.
 """
 
@@ -14,31 +14,22 @@ from collections import deque
 from pathlib import Path
 from typing import Any, NoReturn
 
-from stageguide.core import Quiz, api
-from stageguide.quizfile import read_quiz
+from stageguide.core import api
 
 Request = tuple[str, dict[str, Any]]
 
-ROOT = Path(__file__).resolve().parents[1]
-SALES_QUIZ = ROOT / "tests" / "models" / "sales-marketing.yml"
-TEAM_QUIZ = ROOT / "tests" / "models" / "team-sport.yml"
 SERVER = Path(api.__file__).resolve().parents[1] / "node" / "engine_server.mjs"
 START_TIMEOUT = 90.0
 CALL_TIMEOUT = 30.0
 BATCH_TIMEOUT = 120.0
 
 
-def load_yaml_quiz(path: Path) -> Quiz:
-    """A quiz file read the way the build reads it (YAML, validated, with line numbers)."""
-    return read_quiz(path)
+class PyodideCoreError(RuntimeError):
+    """The core in Pyodide died, hung or answered something that is not a reply."""
 
 
-class EngineError(RuntimeError):
-    """The Pyodide engine died, hung or answered something that is not a reply."""
-
-
-class CPythonEngine:
-    """The core imported in this process: the reference every other engine must match."""
+class CPythonCore:
+    """The core imported in this process: the reference the Pyodide run must match."""
 
     name = "cpython"
 
@@ -49,7 +40,7 @@ class CPythonEngine:
         return [self.call(kind, payload) for kind, payload in requests]
 
 
-class PyodideEngine:
+class PyodideCore:
     """The compiled wheel inside the pinned Pyodide, in one long-lived Node process.
 
     Reading happens on a thread feeding a queue, so every wait has a timeout and a
@@ -143,7 +134,7 @@ class PyodideEngine:
 
     def _fail(self, message: str) -> NoReturn:
         stderr = "\n".join(self._stderr) or "(nothing)"
-        raise EngineError(f"Pyodide engine: {message}\n--- Node stderr ---\n{stderr}")
+        raise PyodideCoreError(f"core in Pyodide: {message}\n--- Node stderr ---\n{stderr}")
 
     def _pump_stdout(self) -> None:
         assert self._process.stdout is not None
