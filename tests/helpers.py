@@ -10,15 +10,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import strategies as st
-from paths import REPO as REPO
 from paths import SALES_QUIZ, TEAM_QUIZ
 
 from stageguide.core import Quiz
 from stageguide.quizfile import read_quiz
-
-# TEMPORARY: tests/test_team.py (owned by i19-team) still imports REPO, MAIN_QUIZ and SMALL_QUIZ
-# from here; at merge the lead points it at tests/paths.py and removes these three names.
-MAIN_QUIZ, SMALL_QUIZ = SALES_QUIZ, TEAM_QUIZ
 
 # The two models every core test runs against (the markupsafe "one suite, every
 # implementation" pattern): a test module declares a module-scoped `quiz`

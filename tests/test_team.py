@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import MAIN_QUIZ, REPO, SMALL_QUIZ, load
+from helpers import load
+from paths import REPO, SALES_QUIZ, TEAM_QUIZ
 
 from stageguide.cli import main
 from stageguide.core import AnswerError, api, encode
@@ -30,8 +31,8 @@ from stageguide.core.csvimport import (
 from stageguide.core.team import team_report
 from stageguide.report import render_team
 
-SPORT = load(SMALL_QUIZ)
-SALES = load(MAIN_QUIZ)
+SPORT = load(TEAM_QUIZ)
+SALES = load(SALES_QUIZ)
 
 # Two players and two coaches: totals 15, 12, 15, 6.
 PLAYER_1 = [4, 4, 4, 1, 1, 1]
@@ -229,7 +230,8 @@ def test_small_gaps_read_as_agreement() -> None:
     ).to_dict()
     assert report["findings"][1:][0]["kind"] == "agreement"
     assert report["findings"][1:][0]["text"] == (
-        "Player and Coach see every dimension much the same way: no gap between their means is larger than 0.3 points on the 0–4 scale."
+        "Player and Coach see every dimension much the same way: "
+        "no gap between their means is larger than 0.3 points on the 0–4 scale."
     )
     assert (
         report["findings"][1:][1]["kind"] == "statement-gap"
@@ -437,7 +439,8 @@ def test_csv_bad_rows_are_listed_and_good_rows_reported() -> None:
         ),
         (
             "plan-sessions,attendance,warm-up,fees-paid,fixtures,kit\nx,x,x,x,x,x\n",
-            r"no respondents below it; row 2 looks like part of the header: a label repeated under each question \('x'\)",
+            r"no respondents below it; row 2 looks like part of the header: "
+            r"a label repeated under each question \('x'\)",
         ),
         (
             "plan-sessions,attendance,warm-up,fees-paid,fixtures,kit\n1,x,1,1,1,1\n",
@@ -534,11 +537,11 @@ def team_csv(tmp_path: Path) -> Path:
 def test_cli_team_prints_the_report_and_lists_skipped_rows(
     capsys: pytest.CaptureFixture[str], team_csv: Path
 ) -> None:
-    code, out, err = run(capsys, "team", str(team_csv), "--quiz", str(SMALL_QUIZ))
+    code, out, err = run(capsys, "team", str(team_csv), "--quiz", str(TEAM_QUIZ))
     assert code == 0
     assert (
-        err
-        == "stageguide: skipped row 6: column D ('plan-sessions'): 'x' is not an answer on the scale; expected a number from 0 to 4 or one of: Never, Rarely, Sometimes, Often, Always\n"
+        err == "stageguide: skipped row 6: column D ('plan-sessions'): 'x' is not an answer on the "
+        "scale; expected a number from 0 to 4 or one of: Never, Rarely, Sometimes, Often, Always\n"
     )
     expected = team_report(SPORT, read_csv(SPORT, team_csv.read_text(encoding="utf-8")))
     assert out == render_team(expected) + "\n"
@@ -553,7 +556,7 @@ def test_cli_team_json_and_stdin(capsys: pytest.CaptureFixture[str], team_csv: P
         "-",
         "--json",
         "--quiz",
-        str(SMALL_QUIZ),
+        str(TEAM_QUIZ),
         stdin=team_csv.read_text(encoding="utf-8"),
     )
     assert code == 0
@@ -569,7 +572,7 @@ def test_cli_team_reads_a_file_of_links(capsys: pytest.CaptureFixture[str], tmp_
         f"https://x.invalid/quiz/#a={encode(SPORT, PLAYER_1, 'player', 'Zoë')}\n{encode(SPORT, COACH_1, 'coach')}\n",
         encoding="utf-8",
     )
-    code, out, err = run(capsys, "team", str(path), "--quiz", str(SMALL_QUIZ))
+    code, out, err = run(capsys, "team", str(path), "--quiz", str(TEAM_QUIZ))
     assert code == 0 and err == ""
     assert "2 respondents (Player 1, Coach 1), read from share links and codes" in out
     assert "Zoë" in out
@@ -587,7 +590,7 @@ def test_cli_team_reads_a_file_of_links(capsys: pytest.CaptureFixture[str], tmp_
 def test_cli_team_bad_input_exits_2(
     capsys: pytest.CaptureFixture[str], argv: list[str], stdin: str, message: str
 ) -> None:
-    code, out, err = run(capsys, *argv, "--quiz", str(SMALL_QUIZ), stdin=stdin)
+    code, out, err = run(capsys, *argv, "--quiz", str(TEAM_QUIZ), stdin=stdin)
     assert code == 2 and out == ""
     assert err.startswith("stageguide: error: ") and message in err
     assert "Traceback" not in err
@@ -598,7 +601,7 @@ def test_cli_team_refuses_a_file_over_2_mb(
 ) -> None:
     path = tmp_path / "big.csv"
     path.write_bytes(b"x" * (3 * 1024 * 1024))
-    code, _, err = run(capsys, "team", str(path), "--quiz", str(SMALL_QUIZ))
+    code, _, err = run(capsys, "team", str(path), "--quiz", str(TEAM_QUIZ))
     assert code == 2 and "at most 2 MB" in err
 
 
@@ -607,7 +610,7 @@ def test_cli_team_refuses_bytes_that_are_no_text(
 ) -> None:
     path = tmp_path / "binary.csv"
     path.write_bytes(b"name,\x81\x8d\n")  # undefined in Windows-1252, invalid in UTF-8
-    code, _, err = run(capsys, "team", str(path), "--quiz", str(SMALL_QUIZ))
+    code, _, err = run(capsys, "team", str(path), "--quiz", str(TEAM_QUIZ))
     assert code == 2 and "is not a text file that can be read" in err and "CSV UTF-8" in err
 
 
@@ -618,7 +621,7 @@ def test_python_dash_m_stageguide_team(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     done = subprocess.run(
-        [sys.executable, "-m", "stageguide", "team", str(path), "--quiz", str(MAIN_QUIZ)],
+        [sys.executable, "-m", "stageguide", "team", str(path), "--quiz", str(SALES_QUIZ)],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -626,8 +629,8 @@ def test_python_dash_m_stageguide_team(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (
-        done.stderr
-        == "stageguide: skipped line 3: this is not a share code from this site; it should look like sales-marketing.2.55555555555555555555\n"
+        done.stderr == "stageguide: skipped line 3: this is not a share code from this site; "
+        "it should look like sales-marketing.2.55555555555555555555\n"
     )
     assert done.stdout.startswith(
         "Team report: How well do Sales and Marketing work together?\n2 respondents (Sales 1, Marketing 1)"

@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import MAIN_QUIZ, REPO, load
+from helpers import load
+from paths import REPO, SALES_QUIZ
 
 from stageguide.core.csvimport import read_file
 from stageguide.core.team import team_report
 
 ASSETS = REPO / "src" / "stageguide" / "assets"
-SALES = load(MAIN_QUIZ)
+SALES = load(SALES_QUIZ)
 
 # In the report for the command line, the tests or whoever reads --json, not for the page.
 NOT_READ_BY_THE_PAGE = {

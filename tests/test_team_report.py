@@ -12,14 +12,15 @@ import json
 from fractions import Fraction
 from fractions import Fraction as F
 
-from helpers import MAIN_QUIZ, SMALL_QUIZ, load
+from helpers import load
+from paths import SALES_QUIZ, TEAM_QUIZ
 
 from stageguide.core import Quiz
 from stageguide.core.csvimport import Respondent, Roster
 from stageguide.core.team import TeamReport, team_report
 
-SPORT = load(SMALL_QUIZ)
-SALES = load(MAIN_QUIZ)
+SPORT = load(TEAM_QUIZ)
+SALES = load(SALES_QUIZ)
 
 Person = tuple[list[int | None], str | None]
 
