@@ -25,8 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError
-from .staticserver import SiteServer
+from ..errors import BuildError
+from ..staticserver import SiteServer
 
 Say = Callable[[str], None]
 
@@ -60,7 +60,7 @@ _SNAPSHOT_SAVED = """async () => {
 
 def parse_engines(text: str) -> list[str]:
     """The comma-separated engine list of --engines, checked."""
-    from .browsers import ENGINES
+    from ..browsers import ENGINES
 
     names = [name.strip().lower() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if name not in ENGINES]
@@ -79,8 +79,8 @@ def run_engine_bench(root: Path, engines: list[str], runs: int, as_json: bool, s
 
 def measure_engines(root: Path, engines: list[str], runs: int, say: Say) -> dict[str, Any]:
     """Build, serve, and time cold and warm starts in each engine, interleaved."""
-    from .bench import _load_average, _mkdocs_build, _quiet_disconnects
-    from .browsers import missing, open_engine
+    from ..browsers import missing, open_engine
+    from .command import _load_average, _mkdocs_build, _quiet_disconnects
 
     absent = {name: reason for name in engines if (reason := missing(name))}
     if absent:
@@ -107,7 +107,7 @@ def measure_engines(root: Path, engines: list[str], runs: int, say: Say) -> dict
             if "chromium" in engines:
                 from playwright.sync_api import sync_playwright
 
-                from .chromium import CHROMIUM, CHROMIUM_FLAGS
+                from ..chromium import CHROMIUM, CHROMIUM_FLAGS
 
                 playwright = sync_playwright().start()
                 chromium_browser = playwright.chromium.launch(
@@ -211,7 +211,10 @@ def _engine_report(
             )
             # Pairwise ratios of the same run (interleaved), less sensitive to the machine's load changing.
             pairs = [
-                a / b for a, b in zip(samples[name]["cold_ms"], samples["chromium"]["cold_ms"], strict=False)
+                a / b
+                for a, b in zip(
+                    samples[name]["cold_ms"], samples["chromium"]["cold_ms"], strict=False
+                )
             ]
             rows[name]["cold_vs_chromium_per_run"] = [round(p, 2) for p in pairs]
         if "webkit" in rows and rows["webkit"]["cold_ms"]:

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .benchnet import HOSTS, PROFILES, format_network, measure_network, network_budgets
-from .errors import BuildError
-from .staticserver import SiteServer
+from ..errors import BuildError
+from ..staticserver import SiteServer
+from .network import HOSTS, PROFILES, format_network, measure_network, network_budgets
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 Say = Callable[[str], None]
 
 
-from .chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402 - shared with the browser tests
+from ..chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402 - shared with the browser tests
 
 HERE = Path(__file__).resolve().parent
 BASELINE_SOURCE = HERE / "baseline"
@@ -128,7 +128,7 @@ def run_bench(root: Path, args: list[str]) -> int:
         print(f"bench: {message}", file=sys.stderr, flush=True)
 
     if options.engines is not None:
-        from .bench_engines import parse_engines, run_engine_bench
+        from .engines import parse_engines, run_engine_bench
 
         return run_engine_bench(
             root, parse_engines(options.engines), options.runs, options.json, say
@@ -368,7 +368,7 @@ def _quiz_for_share(root: Path) -> Any:
     """The site's quiz (as mkdocs.yml names it), to make a share code with stageguide.core.encode."""
     from mkdocs.utils.yaml import yaml_load
 
-    from ..quizfile import read_quiz
+    from ...quizfile import read_quiz
 
     with (root / "mkdocs.yml").open(encoding="utf-8") as handle:
         plugins = yaml_load(handle).get("plugins") or []
@@ -493,7 +493,7 @@ class Session:
         quiz: Any,
         temp: Path,
     ) -> None:
-        from ..core import encode
+        from ...core import encode
 
         self.playwright = playwright
         self.browser = browser
@@ -984,7 +984,7 @@ def _machine(root: Path, chromium_version: str, load: list[float | None]) -> dic
     except OSError:
         model = platform.processor()
     try:
-        from .runtime import pyodide_version
+        from ..runtime import pyodide_version
 
         pyodide = pyodide_version(root)
     except BuildError:

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import BuildError
+from ..errors import BuildError
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-    from .staticserver import SiteServer
+    from ..staticserver import SiteServer
 
 Say = Callable[[str], None]
 KB = 1000
@@ -175,7 +175,7 @@ def network_budgets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _visit(browser: Browser, profile: Profile, url: str, milestone: str) -> dict[str, Any]:
     """One cold visit in a fresh context under the profile: when the milestone held, and the bytes until then."""
-    from .bench import PROBE, Traffic, _probe
+    from .command import PROBE, Traffic, _probe
 
     context = browser.new_context()
     try:
