@@ -58,7 +58,7 @@ def find_pages(config: Path) -> SitePages:
     guide_pages = stage_pages or [
         source
         for source in _nav_sources(data.get("nav"))
-        if source != HOME_SOURCE and not engine_pages.get(source)
+        if source != HOME_SOURCE and not engine_pages.get(source) and (docs / source).is_file()
     ]
     if not guide_pages:
         raise BuildError(
