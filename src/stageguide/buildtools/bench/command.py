@@ -198,7 +198,7 @@ def measure(
         finally:
             server.stop()
     described = machine(root, chromium_version, [load_before, load_average()])
-    share = session.share_url[len(server.url) :]
+    share = session.share_url[len(session.base) :]
     report = site_report(described, runs, samples, pages, share, build)
     report["network"] = network
     report["budgets"] += network_budgets(network)

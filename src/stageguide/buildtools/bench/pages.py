@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from ...core import Quiz
-from ...plugin.render import QUIZ_MARKER, TEAM_MARKER
 from ...quizfile import read_quiz
 from ..errors import BuildError
 from ..sitebuild import docs_dir, quiz_path, read_config
@@ -46,6 +45,8 @@ class SitePages:
 
 def find_pages(config: Path) -> SitePages:
     """The quiz, its page and a guide page of the site config builds."""
+    from ...plugin.render import QUIZ_MARKER  # the plugin (mkdocs, jinja2) only once a bench runs
+
     data = read_config(config)
     docs = docs_dir(config, data)
     quiz = read_quiz(quiz_path(config))
@@ -102,6 +103,8 @@ def _all_sources(docs: Path) -> list[str]:
 
 def _markers(page: Path) -> set[str]:
     """Which engine markers the page holds (none for a page that is missing)."""
+    from ...plugin.render import QUIZ_MARKER, TEAM_MARKER
+
     try:
         text = page.read_text(encoding="utf-8")
     except OSError:
