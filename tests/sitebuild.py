@@ -1,64 +1,29 @@
-"""Real `mkdocs build` runs of the site, or of variants of it, for plugin and browser tests."""
+"""Real `mkdocs build` runs of the site, or of variants of it, for plugin and browser tests.
+
+The builds themselves are stageguide.buildtools.sitebuild's, shared with `python build.py
+bench`; here are this repository's defaults, where a build put a file, and a server for it.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from paths import DOCS, MKDOCS_YML, NODE_MODULES
-from sitecontent import site_quiz
+from paths import MKDOCS_YML, NODE_MODULES
 
+from stageguide.buildtools import sitebuild
+from stageguide.buildtools.sitebuild import run_mkdocs_build
 from stageguide.buildtools.staticserver import SiteServer
 
-
-def run_mkdocs_build(
-    config: Path,
-    dest: Path,
-    site_url: str | None = None,
-    strict: bool = True,
-    env: dict[str, str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Run `mkdocs build` as an author would; site_url should be where the site is served.
-
-    Material's instant navigation only takes over links that match the sitemap's
-    host, port and path, so browser tests build for their server's address.
-    """
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
-    if site_url:
-        env["SITE_URL"] = site_url
-    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(dest)]
-    if strict:
-        command.insert(4, "--strict")
-    return subprocess.run(
-        command, cwd=config.parent, env=env, capture_output=True, text=True, timeout=600
-    )
+__all__ = ["build_site", "built_file", "run_mkdocs_build", "serve_site", "variant_config"]
 
 
 def variant_config(folder: Path, plugin: dict[str, Any], quiz_text: str | None = None) -> Path:
     """A mkdocs.yml that inherits the real site but changes the plugin's options (and maybe the quiz)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    options = {"quiz": str(site_quiz()), "node_modules": str(NODE_MODULES), **plugin}
-    if quiz_text is not None:
-        quiz = folder / "quiz.yml"
-        quiz.write_text(quiz_text, encoding="utf-8")
-        options["quiz"] = str(quiz)
-    config = folder / "mkdocs.yml"
-    config.write_text(
-        json.dumps(
-            {
-                "INHERIT": str(MKDOCS_YML),
-                "docs_dir": str(DOCS),
-                "plugins": ["search", {"stageguide": options}],
-            }
-        ),
-        encoding="utf-8",
+    return sitebuild.variant_config(
+        folder, MKDOCS_YML, node_modules=NODE_MODULES, plugin=plugin, quiz_text=quiz_text
     )
-    return config
 
 
 def built_file(site: Path, name: str) -> str:
