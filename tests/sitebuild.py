@@ -6,23 +6,57 @@ bench`; here are this repository's defaults, where a build put a file, and a ser
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from paths import MKDOCS_YML, NODE_MODULES
+from paths import MKDOCS_YML, NODE_MODULES, REPO
 
 from stageguide.buildtools import sitebuild
 from stageguide.buildtools.sitebuild import run_mkdocs_build
 from stageguide.buildtools.staticserver import SiteServer
+from stageguide.plugin.config import StageguideConfig
 
 __all__ = ["build_site", "built_file", "run_mkdocs_build", "serve_site", "variant_config"]
 
+# The plugin cache of the site's own mkdocs.yml (its default cache_dir, beside mkdocs.yml).
+SITE_CACHE = REPO / StageguideConfig.cache_dir.default
+# Plugin options that change no file in the cache (engine, runtime copy, snapshot): a variant
+# setting only these may share a cache with the site (`stdlib` or `node_modules` would rewrite it).
+KEEP_CACHED_FILES = {"engine_timeout", "offline", "csp", "runtime", "cdn_url", "startup_snapshot"}
+
+
+@functools.cache
+def scratch_cache() -> Path:
+    """One plugin cache for the session's variants that cannot share the site's (see variant_config).
+
+    Kept out of the checkout, so engine folders named after tmp-path quizzes never pile up there.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="stageguide-plugin-cache-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
 
 def variant_config(folder: Path, plugin: dict[str, Any], quiz_text: str | None = None) -> Path:
-    """A mkdocs.yml that inherits the real site but changes the plugin's options (and maybe the quiz)."""
+    """A mkdocs.yml that inherits the real site but changes the plugin's options (and maybe the quiz).
+
+    Speed: a cold plugin cache costs a build about 50 s (compile and trace the core in
+    Pyodide, gzip the runtime, take the start-up snapshot) against 4 s warm. A variant of
+    the site's own quiz whose options leave the cached files alone shares the site's cache;
+    any other variant shares one session-wide scratch cache (its engine is still built for
+    its own quiz or core, but the runtime copy and its gzip are reused). The cache's stamps
+    check every input either way, so nothing stale is ever served.
+    """
+    options = dict(plugin)
+    if "cache_dir" not in options:
+        shares_site_cache = quiz_text is None and set(plugin) <= KEEP_CACHED_FILES
+        options["cache_dir"] = str(SITE_CACHE if shares_site_cache else scratch_cache())
     return sitebuild.variant_config(
-        folder, MKDOCS_YML, node_modules=NODE_MODULES, plugin=plugin, quiz_text=quiz_text
+        folder, MKDOCS_YML, node_modules=NODE_MODULES, plugin=options, quiz_text=quiz_text
     )
 
 
