@@ -7,7 +7,7 @@
 (() => {
   "use strict";
   if (window.stageguide) return; // the early copy already runs; the one at the end of <body> is a no-op
-  const early = document.currentScript && document.currentScript.closest("[data-sg-settings]");
+  const early = document.currentScript?.closest("[data-sg-settings]");
 
   const engine = {
     worker: null,
@@ -51,13 +51,18 @@
     clearTimeout(engine.timer);
     const downloading = engine.progress.phase === "download";
     const limit = downloading ? settings.timeout_ms : Math.max(START_LIMIT_MS, 3 * settings.timeout_ms);
-    const what = { download: "no part of it arrived", start: "Python did not finish starting", quiz: "the quiz did not load" }[engine.progress.phase] || "it did not answer";
+    const what =
+      { download: "no part of it arrived", start: "Python did not finish starting", quiz: "the quiz did not load" }[
+        engine.progress.phase
+      ] || "it did not answer";
     engine.timer = setTimeout(() => engineFail(`${what} for ${Math.round(limit / 1000)} seconds`), limit);
   }
 
   function engineStart(settings) {
     if (engine.state === "loading" || engine.state === "ready") return;
-    const urls = Object.fromEntries(Object.entries(settings.urls).map(([k, v]) => [k, v ? new URL(v, location.href).href : v]));
+    const urls = Object.fromEntries(
+      Object.entries(settings.urls).map(([k, v]) => [k, v ? new URL(v, location.href).href : v]),
+    );
     engine.state = "loading";
     engine.error = "";
     engine.progress = { phase: "download", loaded: 0, total: 0 };
@@ -81,8 +86,16 @@
       if (type === "progress") {
         if (engine.state !== "loading") return;
         const before = engine.progress;
-        engine.progress = { phase: String(data.phase), loaded: Number(data.loaded) || 0, total: Number(data.total) || 0 };
-        if (engine.progress.phase !== before.phase || engine.progress.loaded > before.loaded || engine.progress.total !== before.total) {
+        engine.progress = {
+          phase: String(data.phase),
+          loaded: Number(data.loaded) || 0,
+          total: Number(data.total) || 0,
+        };
+        if (
+          engine.progress.phase !== before.phase ||
+          engine.progress.loaded > before.loaded ||
+          engine.progress.total !== before.total
+        ) {
           engineWait(settings);
         }
         engineNotify();
@@ -90,7 +103,7 @@
       }
       if (type === "ready") {
         clearTimeout(engine.timer);
-        engine.start = (data && data.start) || "cold";
+        engine.start = data?.start || "cold";
         engine.readyAt = performance.now();
         engine.state = "ready";
         engineNotify();
@@ -110,13 +123,23 @@
     // The interpreter snapshot lives in the service worker's versioned cache under a key that
     // hashes the wheel, the quiz, the runtime and the worker, so no build restores another's.
     const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: urls.snapshot_key } : null;
-    const controlled = Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
+    const controlled = Boolean(navigator.serviceWorker?.controller);
     const spreadsheet = urls.spreadsheet || null;
     const shipped = urls.snapshot || null;
     worker.postMessage({
       id: 0,
       type: "init",
-      data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet, shipped, sizes: settings.sizes || {}, transfer: settings.transfer || {}, controlled },
+      data: {
+        pyodide: urls.pyodide,
+        wheel: urls.wheel,
+        quiz: urls.quiz,
+        snapshot,
+        spreadsheet,
+        shipped,
+        sizes: settings.sizes || {},
+        transfer: settings.transfer || {},
+        controlled,
+      },
     });
   }
 

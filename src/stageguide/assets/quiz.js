@@ -4,7 +4,12 @@
 (() => {
   "use strict";
 
-  const { start: engineStart, request: engineRequest, watch: engineWatch, state: engineState } = window.stageguide.engine;
+  const {
+    start: engineStart,
+    request: engineRequest,
+    watch: engineWatch,
+    state: engineState,
+  } = window.stageguide.engine;
   const { h, hashPart, mountEach } = window.stageguide.ui;
   const shareCodeFromHash = (hash) => hashPart(hash, "a");
   // "I can't judge this": the form's radio value, and null in answers, storage and requests.
@@ -20,7 +25,9 @@
     } catch {
       return null;
     }
-    const match = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9]{1,9})\.([0-9a-z_]*)((?:~[a-z][A-Za-z0-9_-]*)*)$/.exec(code || "");
+    const match = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9]{1,9})\.([0-9a-z_]*)((?:~[a-z][A-Za-z0-9_-]*)*)$/.exec(
+      code || "",
+    );
     if (!match) return null;
     const shared = { quiz: match[1], version: Number(match[2]), answers: match[3].length, group: null, name: null };
     for (const part of match[4].split("~").slice(1)) {
@@ -29,7 +36,12 @@
         try {
           const text = atob(part.slice(1).replace(/-/g, "+").replace(/_/g, "/"));
           const name = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(text, (c) => c.charCodeAt(0)));
-          shared.name = name.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim().slice(0, 40) || null;
+          shared.name =
+            name
+              // biome-ignore lint/suspicious/noControlCharactersInRegex: control and bidi characters are what it removes
+              .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "")
+              .trim()
+              .slice(0, 40) || null;
         } catch {
           shared.name = null;
         }
@@ -65,7 +77,10 @@
     }
     if (saved.version !== quiz.version) {
       storageClear(quiz);
-      return { answers: {}, note: "Your saved answers were for an earlier version of this quiz, so the quiz starts empty." };
+      return {
+        answers: {},
+        note: "Your saved answers were for an earlier version of this quiz, so the quiz starts empty.",
+      };
     }
     const answers = {};
     for (const id of quiz.statements) {
@@ -106,11 +121,22 @@
     let viewing = null; // null, or { code, share } (share is null while the link is being opened)
     const text = h("p", { class: "sg-shared__text" });
     const hint = h("p", { class: "sg-shared__hint", role: "status" });
-    const adopt = h("button", { type: "button", class: "md-button md-button--primary", "data-sg-view": "adopt" }, "Start from these answers");
+    const adopt = h(
+      "button",
+      { type: "button", class: "md-button md-button--primary", "data-sg-view": "adopt" },
+      "Start from these answers",
+    );
     const mine = h("button", { type: "button", class: "md-button", "data-sg-view": "mine" }, "Back to my answers");
     const banner = h(
       "div",
-      { class: "sg-notice sg-shared", "data-sg-shared": "", role: "region", "aria-label": "Shared result", tabindex: "-1", hidden: true },
+      {
+        class: "sg-notice sg-shared",
+        "data-sg-shared": "",
+        role: "region",
+        "aria-label": "Shared result",
+        tabindex: "-1",
+        hidden: true,
+      },
       text,
       h("div", { class: "sg-shared__buttons" }, adopt, mine),
       hint,
@@ -127,7 +153,7 @@
       if (nameInput) nameInput.readOnly = active;
       root.dataset.view = active ? "shared" : "own";
       if (!active) return;
-      const who = viewing.share && viewing.share.name ? ` from ${viewing.share.name}` : "";
+      const who = viewing.share?.name ? ` from ${viewing.share.name}` : "";
       const own =
         savedCount > 0
           ? ` Your own answers (${savedCount} of ${quiz.statements.length}) are kept as they were; starting from these answers replaces them.`
@@ -140,7 +166,8 @@
     }
 
     function refuse() {
-      hint.textContent = "These answers belong to the shared link and cannot be changed here. Choose “Start from these answers” to work on a copy of them, or go back to your own.";
+      hint.textContent =
+        "These answers belong to the shared link and cannot be changed here. Choose “Start from these answers” to work on a copy of them, or go back to your own.";
       banner.scrollIntoView({ behavior: "smooth", block: "center" });
       banner.focus({ preventScroll: true });
     }
@@ -153,7 +180,7 @@
       }
     });
     listen(adopt, "click", () => {
-      if (!viewing || !viewing.share) return;
+      if (!viewing?.share) return;
       const share = viewing.share;
       viewing = null;
       hint.textContent = "";
@@ -276,7 +303,9 @@
       if (view.active()) return; // a shared link's answers are never the visitor's until adopted
       if (!storageWrite(quiz, readForm()) && !saveFailed) {
         saveFailed = true;
-        showNotice("This browser is not letting the page save your answers, so they will be lost if you leave. Finish in one go, or use the share link at the end.");
+        showNotice(
+          "This browser is not letting the page save your answers, so they will be lost if you leave. Finish in one go, or use the share link at the end.",
+        );
       }
     }
 
@@ -297,11 +326,18 @@
     // the bar and the figures beside it follow the bytes and are not announced.
     function renderProgress({ phase, loaded, total }) {
       const sharing = Boolean(shareCodeFromHash(location.hash));
-      const line = {
-        download: sharing ? "Preparing the shared result: the scoring engine is downloading." : "Preparing the scoring engine… you can start answering now.",
-        start: sharing ? "Preparing the shared result: starting Python." : "Starting the scoring engine (Python)… you can keep answering.",
-        quiz: sharing ? "Preparing the shared result: loading the quiz." : "Loading the quiz into the scoring engine…",
-      }[phase] || "Preparing the scoring engine… you can start answering now.";
+      const line =
+        {
+          download: sharing
+            ? "Preparing the shared result: the scoring engine is downloading."
+            : "Preparing the scoring engine… you can start answering now.",
+          start: sharing
+            ? "Preparing the shared result: starting Python."
+            : "Starting the scoring engine (Python)… you can keep answering.",
+          quiz: sharing
+            ? "Preparing the shared result: loading the quiz."
+            : "Loading the quiz into the scoring engine…",
+        }[phase] || "Preparing the scoring engine… you can start answering now.";
       if (phase !== shownPhase) {
         status.textContent = line;
         shownPhase = phase;
@@ -338,9 +374,15 @@
         preview.hidden = true;
         return;
       }
-      const groupLabel = shared.group ? form.querySelector(`input[name="sg-group"][value="${CSS.escape(shared.group)}"]`) : null;
+      const groupLabel = shared.group
+        ? form.querySelector(`input[name="sg-group"][value="${CSS.escape(shared.group)}"]`)
+        : null;
       const group = groupLabel ? groupLabel.closest("label").textContent.trim() : "";
-      const who = shared.name ? `${shared.name}${group ? ` (${group})` : ""}` : group ? `Someone in ${group}` : "Someone";
+      const who = shared.name
+        ? `${shared.name}${group ? ` (${group})` : ""}`
+        : group
+          ? `Someone in ${group}`
+          : "Someone";
       const quizName = shared.quiz === quiz.id ? quiz.title || quiz.id : shared.quiz;
       preview.textContent = `${who} shared their answers to “${quizName}” (version ${shared.version}). Their result appears here as soon as the scoring engine has checked them.`;
       preview.hidden = false;
@@ -386,14 +428,21 @@
         return;
       }
       if (engineState() === "failed") {
-        message.textContent = "The scoring engine is not available. Use the scoring key below: your total is shown above it.";
+        message.textContent =
+          "The scoring engine is not available. Use the scoring key below: your total is shown above it.";
         message.hidden = false;
         return;
       }
-      if (engineState() !== "ready") status.textContent = "Your result will appear as soon as the scoring engine is ready…";
+      if (engineState() !== "ready")
+        status.textContent = "Your result will appear as soon as the scoring engine is ready…";
       try {
         const answers = quiz.statements.map((id) => state.answers[id]);
-        const reply = await engineRequest("result", { quiz: quiz.id, answers, group: state.group, name: state.name || null });
+        const reply = await engineRequest("result", {
+          quiz: quiz.id,
+          answers,
+          group: state.group,
+          name: state.name || null,
+        });
         if (scope.active) showResult(reply.result, reply.code);
       } catch (error) {
         if (!scope.active) return;
@@ -423,7 +472,9 @@
         if (!scope.active || shareCodeFromHash(location.hash) !== code) return;
         if (preview) preview.hidden = true;
         const own = showOwnAnswers();
-        const kept = own ? "Your own saved answers are below, unchanged." : "The quiz below is empty, so you can take it yourself.";
+        const kept = own
+          ? "Your own saved answers are below, unchanged."
+          : "The quiz below is empty, so you can take it yourself.";
         showNotice(
           error.kind === "answer"
             ? `This share link could not be opened: ${error.message}. ${kept}`
@@ -528,7 +579,7 @@
       copied = true;
     } catch {
       input.select();
-      copied = document.execCommand && document.execCommand("copy");
+      copied = document.execCommand?.("copy");
     }
     const note = button.closest(".sg-share").querySelector("[data-sg-copied]");
     note.textContent = copied ? "Link copied." : "Select the link and copy it.";
@@ -548,7 +599,11 @@
     const box = button.closest(".sg-share");
     const note = box.querySelector("[data-sg-copied]");
     try {
-      await navigator.share({ title: document.title, text: button.dataset.sgShareText, url: box.querySelector("input").value });
+      await navigator.share({
+        title: document.title,
+        text: button.dataset.sgShareText,
+        url: box.querySelector("input").value,
+      });
       note.textContent = "";
     } catch (error) {
       // AbortError: the visitor closed the sheet, which needs no message.
@@ -560,7 +615,12 @@
   function renderResult(result, url, settings) {
     const stage = result.stage;
     const stageUrl = (page) => settings.pages[page];
-    const attrs = { class: "sg-result__body", "data-quiz-result": "", "data-stage": stage ? stage.id : "", "data-total": result.total ?? "" };
+    const attrs = {
+      class: "sg-result__body",
+      "data-quiz-result": "",
+      "data-stage": stage ? stage.id : "",
+      "data-total": result.total ?? "",
+    };
     if (result.estimated) attrs["data-estimated"] = "";
     if (!stage) {
       return h(
@@ -579,7 +639,16 @@
     const reading = [h("a", { href: stageUrl(stage.page) }, `Read about the ${stage.title} stage`)];
     if (next) reading.push(" · ", h("a", { href: stageUrl(next.page) }, `What ${next.title} looks like`));
     const focus = result.advice.dimensions.map((d) =>
-      h("div", { class: "sg-focus" }, h("h4", {}, `${d.title} (${d.percent} / 100)`), h("ul", {}, d.advice.map((a) => h("li", {}, a)))),
+      h(
+        "div",
+        { class: "sg-focus" },
+        h("h4", {}, `${d.title} (${d.percent} / 100)`),
+        h(
+          "ul",
+          {},
+          d.advice.map((a) => h("li", {}, a)),
+        ),
+      ),
     );
     return h(
       "div",
@@ -592,7 +661,11 @@
       h("h3", {}, "By dimension"),
       renderDimensions(result),
       h("h3", {}, next ? `To move towards ${next.title}` : `To stay ${stage.title}`),
-      h("ul", { class: "sg-advice" }, result.advice.stage.map((a) => h("li", {}, a))),
+      h(
+        "ul",
+        { class: "sg-advice" },
+        result.advice.stage.map((a) => h("li", {}, a)),
+      ),
       focus.length ? [h("h3", {}, "Where to start"), ...focus] : null,
       renderLowAnswers(result, stage, stageUrl),
       h("p", { class: "sg-result__reading" }, reading),
@@ -629,8 +702,10 @@
       {
         class: "sg-bands",
         role: "img",
-        "aria-label": `Total ${result.total} on a scale from ${result.lowest_total} to ${result.highest_total}. ` +
-          result.stages.map((s) => `${s.title} ${s.band.min} to ${s.band.max}`).join(", ") + ".",
+        "aria-label":
+          `Total ${result.total} on a scale from ${result.lowest_total} to ${result.highest_total}. ` +
+          result.stages.map((s) => `${s.title} ${s.band.min} to ${s.band.max}`).join(", ") +
+          ".",
       },
       result.stages.map((s) => {
         const band = h(
@@ -659,7 +734,12 @@
         const figure =
           d.percent === null
             ? h("span", { class: "sg-dim__figure" }, "not judged")
-            : h("span", { class: "sg-dim__figure" }, `${d.percent} / 100`, h("small", {}, ` (average ${d.mean.toFixed(1)})`));
+            : h(
+                "span",
+                { class: "sg-dim__figure" },
+                `${d.percent} / 100`,
+                h("small", {}, ` (average ${d.mean.toFixed(1)})`),
+              );
         return h(
           "li",
           { class: "sg-dim", "data-dimension": d.id },
@@ -685,7 +765,12 @@
       ),
     );
     const help = stage
-      ? h("p", {}, h("a", { href: `${stageUrl(stage.page)}` }, `How organisations move on from ${stage.title}`), " explains what to change first.")
+      ? h(
+          "p",
+          {},
+          h("a", { href: `${stageUrl(stage.page)}` }, `How organisations move on from ${stage.title}`),
+          " explains what to change first.",
+        )
       : null;
     return [h("h3", {}, "What pulled your score down"), h("ul", { class: "sg-low", "data-sg-low": "" }, items), help];
   }
@@ -693,7 +778,13 @@
   function renderShare(url, shareText) {
     const buttons = [h("button", { type: "button", class: "md-button", "data-sg-action": "copy" }, "Copy link")];
     if (canShareNatively(url)) {
-      buttons.push(h("button", { type: "button", class: "md-button", "data-sg-action": "share", "data-sg-share-text": shareText }, "Share…"));
+      buttons.push(
+        h(
+          "button",
+          { type: "button", class: "md-button", "data-sg-action": "share", "data-sg-share-text": shareText },
+          "Share…",
+        ),
+      );
     }
     buttons.push(
       h("button", { type: "button", class: "md-button", "data-sg-action": "print" }, "Print"),
@@ -702,7 +793,12 @@
     return h(
       "div",
       { class: "sg-share" },
-      h("label", { class: "sg-share__label" }, "Share link (it holds your answers after the #)", h("input", { type: "text", readonly: true, value: url })),
+      h(
+        "label",
+        { class: "sg-share__label" },
+        "Share link (it holds your answers after the #)",
+        h("input", { type: "text", readonly: true, value: url }),
+      ),
       h("div", { class: "sg-share__buttons" }, buttons),
     );
   }

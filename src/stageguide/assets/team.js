@@ -5,7 +5,12 @@
 (() => {
   "use strict";
 
-  const { start: engineStart, request: engineRequest, watch: engineWatch, state: engineState } = window.stageguide.engine;
+  const {
+    start: engineStart,
+    request: engineRequest,
+    watch: engineWatch,
+    state: engineState,
+  } = window.stageguide.engine;
   const { h, hashPart, mountEach } = window.stageguide.ui;
 
   const SVG_NS = "http://www.w3.org/2000/svg";
@@ -142,7 +147,10 @@
       }
       submitButton.disabled = true;
       root.setAttribute("aria-busy", "true");
-      status.textContent = engineState() === "ready" ? "Working out the team report…" : "The report will appear as soon as the engine is ready…";
+      status.textContent =
+        engineState() === "ready"
+          ? "Working out the team report…"
+          : "The report will appear as soon as the engine is ready…";
       try {
         const report = await engineRequest("team", { quiz: quiz.id, ...input, format: "auto" });
         if (!scope.active) return;
@@ -176,7 +184,9 @@
       if (!file) return;
       if (file.size > maxFileBytes) {
         // Checked here too so a huge file is never read into memory; the wording is the core's.
-        showMessage(`No team report: “${file.name}” is ${describeSize(file.size)}; the limit is ${describeSize(maxFileBytes)}.`);
+        showMessage(
+          `No team report: “${file.name}” is ${describeSize(file.size)}; the limit is ${describeSize(maxFileBytes)}.`,
+        );
         return;
       }
       let base64;
@@ -215,7 +225,7 @@
     listen(drop, "dragleave", () => drop.classList.remove("sg-team__drop--over"));
     listen(drop, "drop", (event) => {
       drop.classList.remove("sg-team__drop--over");
-      const file = event.dataTransfer && event.dataTransfer.files[0];
+      const file = event.dataTransfer?.files[0];
       if (!file) return; // dropped text lands in the box as usual
       event.preventDefault();
       runFile(file);
@@ -253,7 +263,9 @@
     if (rest === 0) return `${whole} ${name}`;
     const rounded = String(Number((count / unit).toFixed(2)));
     if (Number(rounded) * unit === count) return `${rounded} ${name}`;
-    return rounded !== String(whole) ? `${count.toLocaleString("en-GB")} bytes (${rounded} ${name})` : `${whole} ${name} and ${rest.toLocaleString("en-GB")} byte${rest === 1 ? "" : "s"}`;
+    return rounded !== String(whole)
+      ? `${count.toLocaleString("en-GB")} bytes (${rounded} ${name})`
+      : `${whole} ${name} and ${rest.toLocaleString("en-GB")} byte${rest === 1 ? "" : "s"}`;
   }
 
   async function copyLink(button) {
@@ -265,7 +277,7 @@
       copied = true;
     } catch {
       input.select();
-      copied = document.execCommand && document.execCommand("copy");
+      copied = document.execCommand?.("copy");
     }
     box.querySelector("[data-sg-copied]").textContent = copied ? "Link copied." : "Select the link and copy it.";
   }
@@ -293,7 +305,20 @@
         const t = r * 0.35;
         return svg("polygon", {
           ...common,
-          points: [[-t, -r], [t, -r], [t, -t], [r, -t], [r, t], [t, t], [t, r], [-t, r], [-t, t], [-r, t], [-r, -t], [-t, -t]]
+          points: [
+            [-t, -r],
+            [t, -r],
+            [t, -t],
+            [r, -t],
+            [r, t],
+            [t, t],
+            [t, r],
+            [-t, r],
+            [-t, t],
+            [-r, t],
+            [-r, -t],
+            [-t, -t],
+          ]
             .map(([dx, dy]) => `${x + dx},${y + dy}`)
             .join(" "),
         });
@@ -306,7 +331,18 @@
   }
 
   function legendKey(style, hollow = false) {
-    return svg("svg", { class: "sg-legend__key", viewBox: "0 0 16 16", width: 16, height: 16, "aria-hidden": "true", focusable: "false" }, marker(style, 8, 8, 11, hollow));
+    return svg(
+      "svg",
+      {
+        class: "sg-legend__key",
+        viewBox: "0 0 16 16",
+        width: 16,
+        height: 16,
+        "aria-hidden": "true",
+        focusable: "false",
+      },
+      marker(style, 8, 8, 11, hollow),
+    );
   }
 
   // ---------------------------------------------------------------- chart
@@ -339,7 +375,11 @@
     for (let value = min; value <= max; value += 1) {
       grid.append(
         svg("line", { x1: x(value), x2: x(value), y1: 0, y2: plotBottom }),
-        svg("text", { x: x(value), y: plotBottom + 18, "text-anchor": "middle", class: "sg-chart__tick" }, String(value)),
+        svg(
+          "text",
+          { x: x(value), y: plotBottom + 18, "text-anchor": "middle", class: "sg-chart__tick" },
+          String(value),
+        ),
       );
     }
     chart.append(grid);
@@ -373,7 +413,8 @@
             const mark = marker(styleFor(settings, person.group), x(value), middle + offset * step, dot, false);
             mark.classList.add("sg-chart__dot");
             mark.setAttribute("data-group", groupKey(person.group));
-            if (report.respondents.length <= DOT_TITLES_UP_TO) mark.append(svg("title", {}, `${person.label}: ${fixed(value)}`));
+            if (report.respondents.length <= DOT_TITLES_UP_TO)
+              mark.append(svg("title", {}, `${person.label}: ${fixed(value)}`));
             fragment.append(mark);
           });
         }
@@ -385,7 +426,15 @@
         const at = x(group.mean);
         const mean = svg("g", { class: "sg-chart__mean", "data-group": groupKey(group.id) });
         mean.append(
-          svg("line", { x1: at, x2: at, y1: top + titleHeight + 4, y2: top + titleHeight + rowHeight - 4, stroke: style.colour, "stroke-width": 2.5, "stroke-dasharray": style.dash || null }),
+          svg("line", {
+            x1: at,
+            x2: at,
+            y1: top + titleHeight + 4,
+            y2: top + titleHeight + rowHeight - 4,
+            stroke: style.colour,
+            "stroke-width": 2.5,
+            "stroke-dasharray": style.dash || null,
+          }),
           marker(style, at, top + titleHeight + 4, 12, true),
           svg("title", {}, `${group.title} mean: ${fixed(group.mean)}`),
         );
@@ -401,9 +450,18 @@
       "ul",
       { class: "sg-legend" },
       report.groups.map((group) =>
-        h("li", { "data-group": groupKey(group.id) }, legendKey(styleFor(settings, group.id)), ` ${group.title} (${group.count})`),
+        h(
+          "li",
+          { "data-group": groupKey(group.id) },
+          legendKey(styleFor(settings, group.id)),
+          ` ${group.title} (${group.count})`,
+        ),
       ),
-      h("li", { class: "sg-legend__note" }, "Each filled mark is one person; a line with an open mark is a group's mean."),
+      h(
+        "li",
+        { class: "sg-legend__note" },
+        "Each filled mark is one person; a line with an open mark is a group's mean.",
+      ),
     );
   }
 
@@ -416,7 +474,15 @@
         "table",
         { class: "sg-team-table", ...attributes },
         h("caption", {}, caption),
-        h("thead", {}, h("tr", {}, heads.map((head) => h("th", { scope: "col" }, head)))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            heads.map((head) => h("th", { scope: "col" }, head)),
+          ),
+        ),
         h("tbody", {}, rows),
       ),
     );
@@ -441,7 +507,11 @@
         rows.map((row) =>
           h(
             "tr",
-            { "data-group": groupKey(row.id), "data-mean": row.mean ?? "", "data-stage": row.stage ? row.stage.id : "" },
+            {
+              "data-group": groupKey(row.id),
+              "data-mean": row.mean ?? "",
+              "data-stage": row.stage ? row.stage.id : "",
+            },
             h("th", { scope: "row" }, `${row.title} (${row.count})`),
             h("td", {}, fixed(row.mean)),
             h("td", {}, row.stage ? row.stage.title : "none"),
@@ -479,31 +549,60 @@
         h(
           "div",
           { class: "sg-team__skipped", "data-team-skipped": "" },
-          h("p", {}, `${plural(report.skipped.length, "entry", "entries")} could not be read and ${report.skipped.length === 1 ? "is" : "are"} left out:`),
-          h("ul", {}, report.skipped.map((s) => h("li", { "data-where": s.where }, h("strong", {}, s.where), `: ${s.message}`))),
+          h(
+            "p",
+            {},
+            `${plural(report.skipped.length, "entry", "entries")} could not be read and ${report.skipped.length === 1 ? "is" : "are"} left out:`,
+          ),
+          h(
+            "ul",
+            {},
+            report.skipped.map((s) => h("li", { "data-where": s.where }, h("strong", {}, s.where), `: ${s.message}`)),
+          ),
         ),
       );
     }
-    if (report.header_rows && report.header_rows.length) {
+    if (report.header_rows?.length) {
       sections.push(
         h(
           "div",
           { class: "sg-help", "data-team-header-rows": "" },
           h("p", {}, `Read as part of the header, not as anyone's answers:`),
-          h("ul", {}, report.header_rows.map((r) => h("li", { "data-where": r.where }, h("strong", {}, r.where), `: ${r.message}`))),
+          h(
+            "ul",
+            {},
+            report.header_rows.map((r) =>
+              h("li", { "data-where": r.where }, h("strong", {}, r.where), `: ${r.message}`),
+            ),
+          ),
         ),
       );
     }
-    if (report.notes && report.notes.length) {
-      sections.push(h("ul", { class: "sg-help", "data-team-notes": "" }, report.notes.map((note) => h("li", {}, `${note[0].toUpperCase()}${note.slice(1)}.`))));
+    if (report.notes?.length) {
+      sections.push(
+        h(
+          "ul",
+          { class: "sg-help", "data-team-notes": "" },
+          report.notes.map((note) => h("li", {}, `${note[0].toUpperCase()}${note.slice(1)}.`)),
+        ),
+      );
     }
     if (report.ignored_columns.length) {
-      sections.push(h("p", { class: "sg-help", "data-team-ignored": "" }, `Ignored columns: ${report.ignored_columns.join(", ")}.`));
+      sections.push(
+        h("p", { class: "sg-help", "data-team-ignored": "" }, `Ignored columns: ${report.ignored_columns.join(", ")}.`),
+      );
     }
 
     sections.push(...renderHeadline(report));
     const findings = report.findings.filter((f) => f.kind !== "headline");
-    sections.push(h("h3", {}, "What stands out"), h("ul", { class: "sg-team__findings", "data-team-findings": "" }, findings.map((f) => h("li", { "data-kind": f.kind }, f.text))));
+    sections.push(
+      h("h3", {}, "What stands out"),
+      h(
+        "ul",
+        { class: "sg-team__findings", "data-team-findings": "" },
+        findings.map((f) => h("li", { "data-kind": f.kind }, f.text)),
+      ),
+    );
 
     sections.push(
       h("h3", {}, "Totals and stages"),
@@ -513,14 +612,30 @@
             { class: "sg-team__totals", "data-team-total": "", "data-mean": total.mean, "data-spread": total.spread },
             `Mean total ${fixed(total.mean)} out of ${report.highest_total}; range ${total.min}–${total.max} (${plural(total.range, "point")}); spread (standard deviation) ${fixed(total.spread)}.`,
           )
-        : h("p", { class: "sg-team__totals", "data-team-total": "" }, "Nobody judged enough statements to have a total."),
+        : h(
+            "p",
+            { class: "sg-team__totals", "data-team-total": "" },
+            "Nobody judged enough statements to have a total.",
+          ),
       report.unplaced
-        ? h("p", { class: "sg-help", "data-team-unplaced": report.unplaced }, `${plural(report.unplaced, "respondent")} marked too many statements as not judged to be placed in a stage.`)
+        ? h(
+            "p",
+            { class: "sg-help", "data-team-unplaced": report.unplaced },
+            `${plural(report.unplaced, "respondent")} marked too many statements as not judged to be placed in a stage.`,
+          )
         : null,
       table(
         "Respondents in each stage",
         ["Stage", "Totals", "Respondents"],
-        report.stages.map((s) => h("tr", { "data-stage": s.id }, h("th", { scope: "row" }, s.title), h("td", {}, `${s.min}–${s.max}`), h("td", { "data-count": s.count }, String(s.count)))),
+        report.stages.map((s) =>
+          h(
+            "tr",
+            { "data-stage": s.id },
+            h("th", { scope: "row" }, s.title),
+            h("td", {}, `${s.min}–${s.max}`),
+            h("td", { "data-count": s.count }, String(s.count)),
+          ),
+        ),
       ),
     );
 
@@ -579,7 +694,13 @@
               ),
               { "data-team-between": "" },
             )
-          : h("p", { class: "sg-help" }, groups.filter((g) => g.id !== null).length < 2 ? "This needs answers from at least two groups." : "None: the groups give the same average answers."),
+          : h(
+              "p",
+              { class: "sg-help" },
+              groups.filter((g) => g.id !== null).length < 2
+                ? "This needs answers from at least two groups."
+                : "None: the groups give the same average answers.",
+            ),
       );
       const within = report.disagreements.within;
       parts.push(h("h3", {}, "Where the team disagrees most"));
@@ -600,7 +721,11 @@
               ),
               { "data-team-within": "" },
             )
-          : h("p", { class: "sg-help" }, report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers."),
+          : h(
+              "p",
+              { class: "sg-help" },
+              report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers.",
+            ),
       );
       body.append(...parts);
     });
@@ -613,8 +738,16 @@
           h("td", {}, String(r.number)),
           h("th", { scope: "row" }, r.label),
           h("td", {}, titles.get(groupKey(r.group))),
-          h("td", { "data-total": r.total ?? "" }, r.total === null ? "–" : r.estimated ? `about ${r.total}` : String(r.total)),
-          h("td", { "data-stage": r.stage ? r.stage.id : "" }, r.stage ? r.stage.title : `none (${r.unjudged} not judged)`),
+          h(
+            "td",
+            { "data-total": r.total ?? "" },
+            r.total === null ? "–" : r.estimated ? `about ${r.total}` : String(r.total),
+          ),
+          h(
+            "td",
+            { "data-stage": r.stage ? r.stage.id : "" },
+            r.stage ? r.stage.title : `none (${r.unjudged} not judged)`,
+          ),
           r.dimensions.map((value) => h("td", {}, fixed(value))),
         );
       const respondents = table(
@@ -633,7 +766,12 @@
         h(
           "div",
           { class: "sg-share" },
-          h("label", { class: "sg-share__label" }, "Team link (it holds everyone's answers after the #; opening it makes this report again)", h("input", { type: "text", readonly: true, value: url, "data-team-link": "" })),
+          h(
+            "label",
+            { class: "sg-share__label" },
+            "Team link (it holds everyone's answers after the #; opening it makes this report again)",
+            h("input", { type: "text", readonly: true, value: url, "data-team-link": "" }),
+          ),
           h(
             "div",
             { class: "sg-share__buttons" },
