@@ -186,6 +186,7 @@ def test_the_template_escapes_quiz_text() -> None:
         "pages": {s.page: f"../{s.page[:-3]}/" for s in quiz.stages},
         "quiz": {"id": "x'><script>"},
         "engine_script": "../assets/stageguide/engine.js",
+        "limits": {"name_length": 40},
     }
     html = render_quiz(quiz, settings)
     assert "<script>alert(1)</script>" not in html
