@@ -244,6 +244,20 @@
     );
   }
 
+  // A heading, then the table `makeTable()` draws, or the note why there is none.
+  function tableOrNote(heading, note, makeTable) {
+    return [h("h3", {}, heading), note ? h("p", { class: "sg-help" }, note) : makeTable()];
+  }
+
+  function statementRow(statement, ...cells) {
+    return h(
+      "tr",
+      { "data-statement": statement.id },
+      h("th", { scope: "row" }, `${statement.number}. ${statement.text}`),
+      cells,
+    );
+  }
+
   function gapText(gap) {
     if (!gap) return "–";
     return gap.points ? `${fixed(gap.points)} (${gap.high.title} higher)` : "0.00";
@@ -431,59 +445,49 @@
     );
 
     steps.push(() => {
-      const parts = [];
       const between = report.disagreements.between;
-      parts.push(h("h3", {}, "Where the functions disagree most"));
-      parts.push(
-        between.length
-          ? table(
+      const within = report.disagreements.within;
+      body.append(
+        ...tableOrNote(
+          "Where the functions disagree most",
+          between.length === 0 &&
+            (groups.filter((g) => g.id !== null).length < 2
+              ? "This needs answers from at least two groups."
+              : "None: the groups give the same average answers."),
+          () =>
+            table(
               "Statements with the largest difference between group means",
               ["Statement", ...groups.map((g) => g.title), "Gap"],
               between.map((s) =>
-                h(
-                  "tr",
-                  { "data-statement": s.id },
-                  h("th", { scope: "row" }, `${s.number}. ${s.text}`),
+                statementRow(
+                  s,
                   s.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
                   h("td", { "data-gap": s.gap.points }, gapText(s.gap)),
                 ),
               ),
               { "data-team-between": "" },
-            )
-          : h(
-              "p",
-              { class: "sg-help" },
-              groups.filter((g) => g.id !== null).length < 2
-                ? "This needs answers from at least two groups."
-                : "None: the groups give the same average answers.",
             ),
-      );
-      const within = report.disagreements.within;
-      parts.push(h("h3", {}, "Where the team disagrees most"));
-      parts.push(
-        within.length
-          ? table(
+        ),
+        ...tableOrNote(
+          "Where the team disagrees most",
+          within.length === 0 &&
+            (report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers."),
+          () =>
+            table(
               "Statements with the widest spread of answers across the whole team",
               ["Statement", "Spread", "Answers", "Mean"],
               within.map((s) =>
-                h(
-                  "tr",
-                  { "data-statement": s.id },
-                  h("th", { scope: "row" }, `${s.number}. ${s.text}`),
+                statementRow(
+                  s,
                   h("td", { "data-spread": s.spread }, fixed(s.spread)),
                   h("td", {}, `${s.min} to ${s.max}`),
                   h("td", {}, fixed(s.mean)),
                 ),
               ),
               { "data-team-within": "" },
-            )
-          : h(
-              "p",
-              { class: "sg-help" },
-              report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers.",
             ),
+        ),
       );
-      body.append(...parts);
     });
 
     steps.push(() => {
