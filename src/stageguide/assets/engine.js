@@ -160,8 +160,8 @@
   function registerOffline(sw) {
     if (!sw || !("serviceWorker" in navigator)) return;
     const url = new URL(sw.url, location.href);
-    url.searchParams.set("v", sw.version);
     url.searchParams.set("manifest", sw.manifest); // the list of files it keeps, relative to the site's root
+    url.searchParams.set("v", sw.version);
     navigator.serviceWorker.register(url.href).catch(() => {
       /* private modes and some embedded browsers refuse service workers: the site works without */
     });

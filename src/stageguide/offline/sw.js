@@ -1,7 +1,7 @@
 // stageguide service worker: keeps the quiz working offline and repeat visits fast.
 //
 // Registered by the quiz page only (guide pages never trigger the runtime download),
-// as `stageguide-sw.js?v=<version>&manifest=<path of offline.json>` at the site root.
+// as `stageguide-sw.js?manifest=<path of offline.json>&v=<version>` at the site root.
 // The version is a hash of what it precaches, so a new build changes the script URL,
 // a new worker installs its own cache, and the old cache is deleted when it activates.
 //   - Pinned files (the Pyodide runtime, the compiled wheel, the quiz data, our
