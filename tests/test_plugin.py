@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import zipfile
+from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from paths import MKDOCS_YML, PYODIDE
 from sitebuild import built_file, run_mkdocs_build, variant_config
 from sitecontent import site_quiz
 
+from stageguide.core.limits import MAX_CSV_BYTES, MAX_RESPONDENTS, describe_size
+from stageguide.core.sharecode import MAX_NAME_LENGTH
 from stageguide.plugin.config import StageguideConfig
+from stageguide.plugin.offline import MANIFEST_NAME
+from stageguide.plugin.plugin import SCRIPTS
 from stageguide.plugin.render import render_quiz
 from stageguide.quizfile import parse_quiz, read_quiz
 
@@ -189,6 +195,7 @@ def test_the_template_escapes_quiz_text() -> None:
         "pages": {s.page: f"../{s.page[:-3]}/" for s in quiz.stages},
         "quiz": {"id": "x'><script>"},
         "engine_script": "../assets/stageguide/engine.js",
+        "limits": {"name_length": 40},
     }
     html = render_quiz(quiz, settings)
     assert "<script>alert(1)</script>" not in html
@@ -196,3 +203,48 @@ def test_the_template_escapes_quiz_text() -> None:
     assert "x'><script>" not in html, (
         "settings travel in a single-quoted attribute with quotes escaped"
     )
+
+
+def _page_settings(html: str) -> dict[str, Any]:
+    """The settings the plugin wrote into a page (single-quoted attribute, HTML-escaped JSON)."""
+    raw = html.split("data-sg-settings='", 1)[1].split("'", 1)[0]
+    return json.loads(unescape(raw))  # type: ignore[no-any-return]
+
+
+def test_pages_get_the_core_limits_and_the_offline_manifest_from_python(default_site: Path) -> None:
+    quiz_page = (default_site / "quiz" / "index.html").read_text(encoding="utf-8")
+    # A fork may have no team page; every page that has one must carry the same settings.
+    team_pages = [
+        html
+        for html in (p.read_text(encoding="utf-8") for p in default_site.rglob("*.html"))
+        if "data-stageguide-team" in html
+    ]
+    for html in (quiz_page, *team_pages):
+        settings = _page_settings(html)
+        assert settings["limits"] == {
+            "file_bytes": MAX_CSV_BYTES,
+            "respondents": MAX_RESPONDENTS,
+            "name_length": MAX_NAME_LENGTH,
+        }
+        assert (default_site / settings["sw"]["manifest"]).is_file()
+        assert settings["sw"]["manifest"].endswith(f"/{MANIFEST_NAME}")
+    if 'name="sg-name"' in quiz_page:  # a model may ask for no name
+        assert f'name="sg-name" maxlength="{MAX_NAME_LENGTH}"' in quiz_page
+    for html in team_pages:
+        assert f"At most {MAX_RESPONDENTS} people and {describe_size(MAX_CSV_BYTES)}." in html
+
+
+def test_every_front_end_script_is_hashed_loaded_in_order_and_kept_offline(
+    default_site: Path,
+) -> None:
+    guide_page = (default_site / "index.html").read_text(encoding="utf-8")
+    offline = json.loads((default_site / "assets" / "stageguide" / MANIFEST_NAME).read_text())
+    places = []
+    for script in SCRIPTS:
+        path = built_file(default_site, script)
+        stem, suffix = script.rsplit(".", 1)
+        assert path.rsplit("/", 1)[1].startswith(f"{stem}.") and path.endswith(f".{suffix}")
+        assert path.rsplit("/", 1)[1] != script, "the name carries a hash of the content"
+        assert path in offline["precache"]
+        places.append(guide_page.index(path.rsplit("/", 1)[1]))
+    assert places == sorted(places), "each script comes after the ones whose parts it uses"

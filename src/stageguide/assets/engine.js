@@ -1,13 +1,14 @@
-// stageguide engine client: one module worker running Pyodide and the compiled
+// stageguide engine client (window.stageguide.engine): one module worker running Pyodide and the compiled
 // scoring core, shared by every component (quiz, team report) for the whole visit.
 // Loaded once via extra_javascript; Material's instant navigation keeps it alive, so
 // leaving a page and coming back reuses the running engine instead of starting another.
 // Pages that use the engine also load it async right after their form, so Pyodide
 // starts while the rest of the page is still loading (the form itself comes first).
+// Only the worker client lives here; what components draw with is in ui.js.
 (() => {
   "use strict";
-  if (window.stageguide) return; // the early copy already runs; the one at the end of <body> is a no-op
-  const early = document.currentScript && document.currentScript.closest("[data-sg-settings]");
+  if (window.stageguide?.engine) return; // the early copy already runs; the one at the end of <body> is a no-op
+  const early = document.currentScript?.closest("[data-sg-settings]");
 
   const engine = {
     worker: null,
@@ -51,13 +52,18 @@
     clearTimeout(engine.timer);
     const downloading = engine.progress.phase === "download";
     const limit = downloading ? settings.timeout_ms : Math.max(START_LIMIT_MS, 3 * settings.timeout_ms);
-    const what = { download: "no part of it arrived", start: "Python did not finish starting", quiz: "the quiz did not load" }[engine.progress.phase] || "it did not answer";
+    const what =
+      { download: "no part of it arrived", start: "Python did not finish starting", quiz: "the quiz did not load" }[
+        engine.progress.phase
+      ] || "it did not answer";
     engine.timer = setTimeout(() => engineFail(`${what} for ${Math.round(limit / 1000)} seconds`), limit);
   }
 
   function engineStart(settings) {
     if (engine.state === "loading" || engine.state === "ready") return;
-    const urls = Object.fromEntries(Object.entries(settings.urls).map(([k, v]) => [k, v ? new URL(v, location.href).href : v]));
+    const urls = Object.fromEntries(
+      Object.entries(settings.urls).map(([k, v]) => [k, v ? new URL(v, location.href).href : v]),
+    );
     engine.state = "loading";
     engine.error = "";
     engine.progress = { phase: "download", loaded: 0, total: 0 };
@@ -81,8 +87,16 @@
       if (type === "progress") {
         if (engine.state !== "loading") return;
         const before = engine.progress;
-        engine.progress = { phase: String(data.phase), loaded: Number(data.loaded) || 0, total: Number(data.total) || 0 };
-        if (engine.progress.phase !== before.phase || engine.progress.loaded > before.loaded || engine.progress.total !== before.total) {
+        engine.progress = {
+          phase: String(data.phase),
+          loaded: Number(data.loaded) || 0,
+          total: Number(data.total) || 0,
+        };
+        if (
+          engine.progress.phase !== before.phase ||
+          engine.progress.loaded > before.loaded ||
+          engine.progress.total !== before.total
+        ) {
           engineWait(settings);
         }
         engineNotify();
@@ -90,7 +104,7 @@
       }
       if (type === "ready") {
         clearTimeout(engine.timer);
-        engine.start = (data && data.start) || "cold";
+        engine.start = data?.start || "cold";
         engine.readyAt = performance.now();
         engine.state = "ready";
         engineNotify();
@@ -110,13 +124,23 @@
     // The interpreter snapshot lives in the service worker's versioned cache under a key that
     // hashes the wheel, the quiz, the runtime and the worker, so no build restores another's.
     const snapshot = settings.sw ? { cache: `stageguide-${settings.sw.version}`, key: urls.snapshot_key } : null;
-    const controlled = Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
+    const controlled = Boolean(navigator.serviceWorker?.controller);
     const spreadsheet = urls.spreadsheet || null;
     const shipped = urls.snapshot || null;
     worker.postMessage({
       id: 0,
       kind: "init",
-      data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet, shipped, sizes: settings.sizes || {}, transfer: settings.transfer || {}, controlled },
+      data: {
+        pyodide: urls.pyodide,
+        wheel: urls.wheel,
+        quiz: urls.quiz,
+        snapshot,
+        spreadsheet,
+        shipped,
+        sizes: settings.sizes || {},
+        transfer: settings.transfer || {},
+        controlled,
+      },
     });
   }
 
@@ -136,6 +160,7 @@
   function registerOffline(sw) {
     if (!sw || !("serviceWorker" in navigator)) return;
     const url = new URL(sw.url, location.href);
+    url.searchParams.set("manifest", sw.manifest); // the list of files it keeps, relative to the site's root
     url.searchParams.set("v", sw.version);
     navigator.serviceWorker.register(url.href).catch(() => {
       /* private modes and some embedded browsers refuse service workers: the site works without */
@@ -159,70 +184,11 @@
     return () => engine.listeners.delete(listener);
   }
 
-  // ------------------------------------------------------------- shared UI
-  // Small helpers every component uses: DOM building with text only (never HTML
-  // strings), reading a key of the URL fragment, and mounting per page view.
-  function h(tag, attributes = {}, ...children) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) {
-      if (value === null || value === undefined || value === false) continue;
-      if (name === "class") element.className = value;
-      else element.setAttribute(name, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return element;
-  }
-
-  function hashPart(hash, key) {
-    for (const part of hash.replace(/^#/, "").split("&")) {
-      if (part.startsWith(`${key}=`)) return part.slice(key.length + 1);
-    }
-    return null;
-  }
-
-  // Mount `mount(root, scope)` on the element matching `selector` on every page view
-  // (Material's instant navigation replays pages through document$). The scope collects
-  // the view's listeners and cleanups, and `scope.active` turns false once the page is
-  // left, so late replies from the engine are dropped instead of drawn on a gone page.
-  function mountEach(selector, mount) {
-    let unmount = null;
-    const run = () => {
-      if (unmount) unmount();
-      unmount = null;
-      const root = document.querySelector(selector);
-      if (!root) return;
-      const cleanups = [];
-      const scope = {
-        active: true,
-        listen(target, type, handler) {
-          target.addEventListener(type, handler);
-          cleanups.push(() => target.removeEventListener(type, handler));
-        },
-        onCleanup(cleanup) {
-          cleanups.push(cleanup);
-        },
-      };
-      mount(root, scope);
-      unmount = () => {
-        scope.active = false;
-        for (const cleanup of cleanups) cleanup();
-      };
-    };
-    if (typeof document$ !== "undefined" && document$ && typeof document$.subscribe === "function") {
-      document$.subscribe(run);
-    } else if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", run, { once: true });
-    } else {
-      run();
-    }
-  }
-
-  window.stageguide = Object.freeze({
-    ui: Object.freeze({ h, hashPart, mountEach }),
-    engine: Object.freeze({
+  // The namespace the other scripts add their parts to (ui.js, chart.js); none can be replaced.
+  window.stageguide ??= {};
+  Object.defineProperty(window.stageguide, "engine", {
+    enumerable: true,
+    value: Object.freeze({
       start: engineStart,
       request: engineRequest,
       watch: engineWatch,

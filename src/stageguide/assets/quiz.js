@@ -4,8 +4,8 @@
 (() => {
   "use strict";
 
-  const { start: engineStart, request: engineRequest, watch: engineWatch, state: engineState } = window.stageguide.engine;
-  const { h, hashPart, mountEach } = window.stageguide.ui;
+  const { request: engineRequest, state: engineState } = window.stageguide.engine;
+  const { h, say, hashPart, setFragment, mountComponent, shareBox, listenShareActions } = window.stageguide.ui;
   const shareCodeFromHash = (hash) => hashPart(hash, "a");
   // "I can't judge this": the form's radio value, and null in answers, storage and requests.
   const UNSURE = "unsure";
@@ -14,13 +14,15 @@
 
   // Read a share code's plain parts (format: stageguide.core.sharecode) for the preview
   // shown while the engine loads. Only the engine decides whether the code is valid.
-  function peekShareCode(code) {
+  function peekShareCode(code, nameLength) {
     try {
       code = decodeURIComponent(code || "");
     } catch {
       return null;
     }
-    const match = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9]{1,9})\.([0-9a-z_]*)((?:~[a-z][A-Za-z0-9_-]*)*)$/.exec(code || "");
+    const match = /^([a-z0-9]+(?:-[a-z0-9]+)*)\.([0-9]{1,9})\.([0-9a-z_]*)((?:~[a-z][A-Za-z0-9_-]*)*)$/.exec(
+      code || "",
+    );
     if (!match) return null;
     const shared = { quiz: match[1], version: Number(match[2]), answers: match[3].length, group: null, name: null };
     for (const part of match[4].split("~").slice(1)) {
@@ -29,7 +31,12 @@
         try {
           const text = atob(part.slice(1).replace(/-/g, "+").replace(/_/g, "/"));
           const name = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(text, (c) => c.charCodeAt(0)));
-          shared.name = name.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim().slice(0, 40) || null;
+          shared.name =
+            name
+              // biome-ignore lint/suspicious/noControlCharactersInRegex: control and bidi characters are what it removes
+              .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "")
+              .trim()
+              .slice(0, nameLength) || null;
         } catch {
           shared.name = null;
         }
@@ -45,7 +52,7 @@
     return `stageguide:${quiz.id}`;
   }
 
-  function storageRead(quiz) {
+  function storageRead(quiz, limits) {
     let raw = null;
     try {
       raw = localStorage.getItem(storageKey(quiz));
@@ -65,7 +72,10 @@
     }
     if (saved.version !== quiz.version) {
       storageClear(quiz);
-      return { answers: {}, note: "Your saved answers were for an earlier version of this quiz, so the quiz starts empty." };
+      return {
+        answers: {},
+        note: "Your saved answers were for an earlier version of this quiz, so the quiz starts empty.",
+      };
     }
     const answers = {};
     for (const id of quiz.statements) {
@@ -74,7 +84,7 @@
       else if (value === null && quiz.unsure) answers[id] = null;
     }
     const group = quiz.groups.includes(saved.group) ? saved.group : null;
-    const name = typeof saved.name === "string" ? saved.name.slice(0, 40) : "";
+    const name = typeof saved.name === "string" ? saved.name.slice(0, limits.name_length) : "";
     return { answers, group, name, note: "" };
   }
 
@@ -106,11 +116,22 @@
     let viewing = null; // null, or { code, share } (share is null while the link is being opened)
     const text = h("p", { class: "sg-shared__text" });
     const hint = h("p", { class: "sg-shared__hint", role: "status" });
-    const adopt = h("button", { type: "button", class: "md-button md-button--primary", "data-sg-view": "adopt" }, "Start from these answers");
+    const adopt = h(
+      "button",
+      { type: "button", class: "md-button md-button--primary", "data-sg-view": "adopt" },
+      "Start from these answers",
+    );
     const mine = h("button", { type: "button", class: "md-button", "data-sg-view": "mine" }, "Back to my answers");
     const banner = h(
       "div",
-      { class: "sg-notice sg-shared", "data-sg-shared": "", role: "region", "aria-label": "Shared result", tabindex: "-1", hidden: true },
+      {
+        class: "sg-notice sg-shared",
+        "data-sg-shared": "",
+        role: "region",
+        "aria-label": "Shared result",
+        tabindex: "-1",
+        hidden: true,
+      },
       text,
       h("div", { class: "sg-shared__buttons" }, adopt, mine),
       hint,
@@ -127,7 +148,7 @@
       if (nameInput) nameInput.readOnly = active;
       root.dataset.view = active ? "shared" : "own";
       if (!active) return;
-      const who = viewing.share && viewing.share.name ? ` from ${viewing.share.name}` : "";
+      const who = viewing.share?.name ? ` from ${viewing.share.name}` : "";
       const own =
         savedCount > 0
           ? ` Your own answers (${savedCount} of ${quiz.statements.length}) are kept as they were; starting from these answers replaces them.`
@@ -140,7 +161,8 @@
     }
 
     function refuse() {
-      hint.textContent = "These answers belong to the shared link and cannot be changed here. Choose “Start from these answers” to work on a copy of them, or go back to your own.";
+      hint.textContent =
+        "These answers belong to the shared link and cannot be changed here. Choose “Start from these answers” to work on a copy of them, or go back to your own.";
       banner.scrollIntoView({ behavior: "smooth", block: "center" });
       banner.focus({ preventScroll: true });
     }
@@ -153,7 +175,7 @@
       }
     });
     listen(adopt, "click", () => {
-      if (!viewing || !viewing.share) return;
+      if (!viewing?.share) return;
       const share = viewing.share;
       viewing = null;
       hint.textContent = "";
@@ -196,371 +218,396 @@
     );
   }
 
-  // ----------------------------------------------------------------- quiz
-  function mountQuiz(root, scope) {
-    const { listen, onCleanup } = scope;
-    const settings = JSON.parse(root.dataset.sgSettings);
-    const quiz = settings.quiz;
-    const form = root.querySelector("[data-sg-form]");
-    const status = root.querySelector("[data-sg-status]");
-    const notice = root.querySelector("[data-sg-notice]");
-    const progress = root.querySelector("[data-sg-progress]");
-    const message = root.querySelector("[data-sg-message]");
-    const slot = root.querySelector("[data-sg-result-slot]");
-    const sum = root.querySelector("[data-sg-sum]");
-    const loading = root.querySelector("[data-sg-loading]");
-    const preview = root.querySelector("[data-sg-preview]");
-    const bar = root.querySelector("[data-sg-bar]");
-    const figures = root.querySelector("[data-sg-figures]");
-    let saveFailed = false;
-    let shownPhase = "";
-    const savedCount = () => Object.keys(storageRead(quiz).answers).length;
-    const view = createSharedView({ root, form, quiz, listen, onAdopt: adoptShared, onLeave: backToMine });
-
-    root.classList.add("sg-js");
-    status.hidden = false;
-
-    function showNotice(text) {
-      notice.textContent = text;
-      notice.hidden = !text;
+  // ----------------------------------------------------------------- form
+  // The form is plain HTML, answerable before any script runs; these read and fill it.
+  function readForm(form, quiz) {
+    const answers = {};
+    for (const id of quiz.statements) {
+      const checked = form.querySelector(`input[name="${CSS.escape(id)}"]:checked`);
+      if (checked) answers[id] = answerFromInput(checked.value);
     }
+    const group = form.querySelector('input[name="sg-group"]:checked');
+    const name = form.querySelector('input[name="sg-name"]');
+    return { answers, group: group ? group.value : null, name: name ? name.value.trim() : "" };
+  }
 
-    function readForm() {
-      const answers = {};
-      for (const id of quiz.statements) {
-        const checked = form.querySelector(`input[name="${CSS.escape(id)}"]:checked`);
-        if (checked) answers[id] = answerFromInput(checked.value);
+  function fillForm(form, { answers, group, name }) {
+    for (const input of form.querySelectorAll('input[type="radio"]')) input.checked = false;
+    for (const [id, value] of Object.entries(answers)) {
+      const input = form.querySelector(`input[name="${CSS.escape(id)}"][value="${inputValueFor(value)}"]`);
+      if (input) input.checked = true;
+    }
+    if (group) {
+      const input = form.querySelector(`input[name="sg-group"][value="${CSS.escape(group)}"]`);
+      if (input) input.checked = true;
+    }
+    const nameInput = form.querySelector('input[name="sg-name"]');
+    if (nameInput) nameInput.value = name || "";
+  }
+
+  const EMPTY = Object.freeze({ answers: {}, group: null, name: "" });
+
+  // ----------------------------------------------------------------- page
+  // One page view of the quiz: its settings, its elements and the little state it keeps.
+  // Every function below takes it, so each says in its name what it does to the page.
+  function quizPage(root, scope, settings) {
+    const find = (selector) => root.querySelector(selector);
+    return {
+      root,
+      scope,
+      settings,
+      quiz: settings.quiz,
+      form: find("[data-sg-form]"),
+      status: find("[data-sg-status]"),
+      notice: find("[data-sg-notice]"),
+      progress: find("[data-sg-progress]"),
+      message: find("[data-sg-message]"),
+      slot: find("[data-sg-result-slot]"),
+      sum: find("[data-sg-sum]"),
+      loading: find("[data-sg-loading]"),
+      preview: find("[data-sg-preview]"),
+      bar: find("[data-sg-bar]"),
+      figures: find("[data-sg-figures]"),
+      view: null, // the shared-link view (createSharedView), set by mountQuiz
+      saveFailed: false,
+      shownPhase: "",
+    };
+  }
+
+  const savedCount = (page) => Object.keys(storageRead(page.quiz, page.settings.limits).answers).length;
+
+  // Put answers in the form, then bring the running tally and the missing marks up to date.
+  function showAnswers(page, state) {
+    fillForm(page.form, state);
+    renderTally(page);
+  }
+
+  function renderTally(page) {
+    const { quiz, form } = page;
+    const { answers } = readForm(form, quiz);
+    const count = Object.keys(answers).length;
+    const judged = Object.values(answers).filter((value) => value !== null);
+    const total = judged.reduce((a, b) => a + b, 0);
+    const unjudged = count - judged.length;
+    const notJudged = unjudged ? `, ${unjudged} not judged` : "";
+    page.progress.textContent = `${count} of ${quiz.statements.length} answered`;
+    page.sum.textContent =
+      count === quiz.statements.length
+        ? `Your answers add up to ${total}${notJudged ? ` (${unjudged} not judged: see the note under the table)` : ""}. Find that total in the table below.`
+        : `Your answers so far add up to ${total} (${count} of ${quiz.statements.length} answered${notJudged}).`;
+    for (const fieldset of form.querySelectorAll("fieldset[data-statement]")) {
+      if (fieldset.dataset.statement in answers) {
+        fieldset.classList.remove("sg-missing");
+        fieldset.removeAttribute("aria-invalid");
       }
-      const group = form.querySelector('input[name="sg-group"]:checked');
-      const name = form.querySelector('input[name="sg-name"]');
-      return { answers, group: group ? group.value : null, name: name ? name.value.trim() : "" };
     }
+    if (count === quiz.statements.length) page.message.hidden = true;
+  }
 
-    function fillForm({ answers, group, name }) {
-      for (const input of form.querySelectorAll('input[type="radio"]')) input.checked = false;
-      for (const [id, value] of Object.entries(answers)) {
-        const input = form.querySelector(`input[name="${CSS.escape(id)}"][value="${inputValueFor(value)}"]`);
-        if (input) input.checked = true;
-      }
-      if (group) {
-        const input = form.querySelector(`input[name="sg-group"][value="${CSS.escape(group)}"]`);
-        if (input) input.checked = true;
-      }
-      const nameInput = form.querySelector('input[name="sg-name"]');
-      if (nameInput) nameInput.value = name || "";
-      update();
+  function saveAnswers(page) {
+    if (page.view.active()) return; // a shared link's answers are never the visitor's until adopted
+    if (!storageWrite(page.quiz, readForm(page.form, page.quiz)) && !page.saveFailed) {
+      page.saveFailed = true;
+      say(
+        page.notice,
+        "This browser is not letting the page save your answers, so they will be lost if you leave. Finish in one go, or use the share link at the end.",
+      );
     }
+  }
 
-    function update() {
-      const { answers } = readForm();
-      const count = Object.keys(answers).length;
-      const judged = Object.values(answers).filter((value) => value !== null);
-      const total = judged.reduce((a, b) => a + b, 0);
-      const unjudged = count - judged.length;
-      const notJudged = unjudged ? `, ${unjudged} not judged` : "";
-      progress.textContent = `${count} of ${quiz.statements.length} answered`;
-      sum.textContent =
-        count === quiz.statements.length
-          ? `Your answers add up to ${total}${notJudged ? ` (${unjudged} not judged: see the note under the table)` : ""}. Find that total in the table below.`
-          : `Your answers so far add up to ${total} (${count} of ${quiz.statements.length} answered${notJudged}).`;
-      for (const fieldset of form.querySelectorAll("fieldset[data-statement]")) {
-        if (fieldset.dataset.statement in answers) {
-          fieldset.classList.remove("sg-missing");
-          fieldset.removeAttribute("aria-invalid");
-        }
-      }
-      if (count === quiz.statements.length) message.hidden = true;
-    }
+  // Saved answers come back, except where the visitor clicked before this script ran:
+  // those win (the form is plain HTML) and are saved at once.
+  function restoreSaved(page) {
+    const saved = storageRead(page.quiz, page.settings.limits);
+    const current = readForm(page.form, page.quiz);
+    showAnswers(page, {
+      answers: { ...saved.answers, ...current.answers },
+      group: current.group || saved.group,
+      name: current.name || saved.name,
+    });
+    if (Object.keys(current.answers).length) saveAnswers(page);
+    say(page.notice, saved.note);
+  }
 
-    function save() {
-      if (view.active()) return; // a shared link's answers are never the visitor's until adopted
-      if (!storageWrite(quiz, readForm()) && !saveFailed) {
-        saveFailed = true;
-        showNotice("This browser is not letting the page save your answers, so they will be lost if you leave. Finish in one go, or use the share link at the end.");
-      }
-    }
+  // --------------------------------------------------------------- status
+  function renderEngineStatus(page, state, error, progress) {
+    page.sum.hidden = state !== "failed";
+    if (page.loading) page.loading.hidden = state === "ready" || state === "failed";
+    if (state === "ready") page.status.textContent = "Ready to score. Your answers stay in this browser.";
+    else if (state === "failed")
+      page.status.textContent = `The scoring engine could not start: ${error}. Your answers are kept. You can still find your stage by hand with the scoring key at the end of the page.`;
+    else renderProgress(page, progress || { phase: "download", loaded: 0, total: 0 });
+    if (state !== "loading") page.shownPhase = "";
+    if (state === "failed") page.slot.hidden = true;
+    if (state === "failed" && page.preview) page.preview.hidden = true;
+  }
 
-    function renderStatus(state, error, progress) {
-      root.dataset.engine = state === "idle" ? "loading" : state;
-      sum.hidden = state !== "failed";
-      if (loading) loading.hidden = state === "ready" || state === "failed";
-      if (state === "ready") status.textContent = "Ready to score. Your answers stay in this browser.";
-      else if (state === "failed")
-        status.textContent = `The scoring engine could not start: ${error}. Your answers are kept. You can still find your stage by hand with the scoring key at the end of the page.`;
-      else renderProgress(progress || { phase: "download", loaded: 0, total: 0 });
-      if (state !== "loading") shownPhase = "";
-      if (state === "failed") slot.hidden = true;
-      if (state === "failed" && preview) preview.hidden = true;
-    }
-
-    // The live status changes once per phase (screen readers hear three short lines);
-    // the bar and the figures beside it follow the bytes and are not announced.
-    function renderProgress({ phase, loaded, total }) {
-      const sharing = Boolean(shareCodeFromHash(location.hash));
-      const line = {
-        download: sharing ? "Preparing the shared result: the scoring engine is downloading." : "Preparing the scoring engine… you can start answering now.",
-        start: sharing ? "Preparing the shared result: starting Python." : "Starting the scoring engine (Python)… you can keep answering.",
+  // The live status changes once per phase (screen readers hear three short lines);
+  // the bar and the figures beside it follow the bytes and are not announced.
+  function renderProgress(page, { phase, loaded, total }) {
+    const sharing = Boolean(shareCodeFromHash(location.hash));
+    const line =
+      {
+        download: sharing
+          ? "Preparing the shared result: the scoring engine is downloading."
+          : "Preparing the scoring engine… you can start answering now.",
+        start: sharing
+          ? "Preparing the shared result: starting Python."
+          : "Starting the scoring engine (Python)… you can keep answering.",
         quiz: sharing ? "Preparing the shared result: loading the quiz." : "Loading the quiz into the scoring engine…",
       }[phase] || "Preparing the scoring engine… you can start answering now.";
-      if (phase !== shownPhase) {
-        status.textContent = line;
-        shownPhase = phase;
-      }
-      if (!bar) return;
-      const text =
-        phase === "download"
-          ? total
-            ? `Downloading the scoring engine, ${megabytes(loaded, total)} of ${megabytes(total, total)} MB`
-            : "Downloading the scoring engine"
-          : phase === "start"
-            ? "Downloaded; starting Python"
-            : "Loading the quiz";
-      if (phase === "download" && total) {
-        bar.max = total;
-        bar.value = Math.min(loaded, total);
-      } else if (phase !== "download") {
-        bar.max = 1;
-        bar.value = 1;
-      }
-      bar.setAttribute("aria-valuetext", text);
-      figures.textContent = text;
+    if (phase !== page.shownPhase) {
+      page.status.textContent = line;
+      page.shownPhase = phase;
     }
-
-    function megabytes(bytes, total) {
-      return (bytes / 1e6).toFixed(total >= 10e6 ? 0 : 1);
+    const { bar } = page;
+    if (!bar) return;
+    const text =
+      phase === "download"
+        ? total
+          ? `Downloading the scoring engine, ${megabytes(loaded, total)} of ${megabytes(total, total)} MB`
+          : "Downloading the scoring engine"
+        : phase === "start"
+          ? "Downloaded; starting Python"
+          : "Loading the quiz";
+    if (phase === "download" && total) {
+      bar.max = total;
+      bar.value = Math.min(loaded, total);
+    } else if (phase !== "download") {
+      bar.max = 1;
+      bar.value = 1;
     }
-
-    // What a share link says before the engine can check it: who shared it, for which quiz and version.
-    function renderSharePreview(code) {
-      if (!preview) return;
-      const shared = peekShareCode(code);
-      if (!shared) {
-        preview.hidden = true;
-        return;
-      }
-      const groupLabel = shared.group ? form.querySelector(`input[name="sg-group"][value="${CSS.escape(shared.group)}"]`) : null;
-      const group = groupLabel ? groupLabel.closest("label").textContent.trim() : "";
-      const who = shared.name ? `${shared.name}${group ? ` (${group})` : ""}` : group ? `Someone in ${group}` : "Someone";
-      const quizName = shared.quiz === quiz.id ? quiz.title || quiz.id : shared.quiz;
-      preview.textContent = `${who} shared their answers to “${quizName}” (version ${shared.version}). Their result appears here as soon as the scoring engine has checked them.`;
-      preview.hidden = false;
-    }
-
-    function showResult(result, code) {
-      const url = `${location.href.split("#")[0]}#a=${code}`;
-      history.replaceState(history.state, "", url);
-      slot.replaceChildren(renderResult(result, url, settings));
-      slot.hidden = false;
-      if (preview) preview.hidden = true;
-      root.classList.add("sg-has-result");
-      slot.focus({ preventScroll: true });
-      slot.scrollIntoView({ behavior: "smooth", block: "start" });
-    }
-
-    function clearResult() {
-      slot.replaceChildren();
-      slot.hidden = true;
-      root.classList.remove("sg-has-result");
-    }
-
-    async function submit(event) {
-      event.preventDefault();
-      if (view.active()) return;
-      const state = readForm();
-      const missing = quiz.statements.filter((id) => !(id in state.answers));
-      if (missing.length) {
-        for (const id of missing) {
-          const fieldset = root.querySelector(`#sg-q-${CSS.escape(id)}`);
-          fieldset.classList.add("sg-missing");
-          fieldset.setAttribute("aria-invalid", "true");
-        }
-        const first = quiz.statements.indexOf(missing[0]) + 1;
-        message.textContent =
-          missing.length === 1
-            ? `One statement is still unanswered: number ${first}.`
-            : `${missing.length} statements are still unanswered. The first is number ${first}.`;
-        message.hidden = false;
-        const target = root.querySelector(`#sg-q-${CSS.escape(missing[0])} input`);
-        target.focus();
-        target.closest("fieldset").scrollIntoView({ behavior: "smooth", block: "center" });
-        return;
-      }
-      if (engineState() === "failed") {
-        message.textContent = "The scoring engine is not available. Use the scoring key below: your total is shown above it.";
-        message.hidden = false;
-        return;
-      }
-      if (engineState() !== "ready") status.textContent = "Your result will appear as soon as the scoring engine is ready…";
-      try {
-        const answers = quiz.statements.map((id) => state.answers[id]);
-        const reply = await engineRequest("result", { quiz: quiz.id, answers, group: state.group, name: state.name || null });
-        if (scope.active) showResult(reply.result, reply.code);
-      } catch (error) {
-        if (!scope.active) return;
-        message.textContent = `Your answers could not be scored: ${error.message}`;
-        message.hidden = false;
-      }
-    }
-
-    async function openShare(code) {
-      if (engineState() === "ready") status.textContent = "Opening the shared answers…";
-      renderSharePreview(code);
-      view.opening(code, savedCount());
-      fillForm({ answers: {}, group: null, name: "" });
-      clearResult();
-      try {
-        const reply = await engineRequest("share", { quiz: quiz.id, code });
-        if (!scope.active || shareCodeFromHash(location.hash) !== code) return;
-        const answers = Object.fromEntries(quiz.statements.map((id, i) => [id, reply.share.answers[i]]));
-        const share = { answers, group: reply.share.group || null, name: reply.share.name || "" };
-        const saved = storageRead(quiz);
-        if (sameAsSaved(quiz, share, saved)) view.close(0);
-        else view.showing(code, share, Object.keys(saved.answers).length);
-        fillForm(share);
-        showResult(reply.result, code);
-        showNotice("");
-      } catch (error) {
-        if (!scope.active || shareCodeFromHash(location.hash) !== code) return;
-        if (preview) preview.hidden = true;
-        const own = showOwnAnswers();
-        const kept = own ? "Your own saved answers are below, unchanged." : "The quiz below is empty, so you can take it yourself.";
-        showNotice(
-          error.kind === "answer"
-            ? `This share link could not be opened: ${error.message}. ${kept}`
-            : `This share link could not be opened because the scoring engine is not available. ${kept}`,
-        );
-      }
-    }
-
-    // Leave the link: the visitor's own saved answers come back, no result, no fragment.
-    function showOwnAnswers() {
-      history.replaceState(history.state, "", location.href.split("#")[0]);
-      const saved = storageRead(quiz);
-      view.close(0);
-      fillForm(saved);
-      clearResult();
-      return Object.keys(saved.answers).length;
-    }
-
-    function backToMine() {
-      showOwnAnswers();
-      showNotice("");
-      const first = form.querySelector('input[type="radio"]');
-      if (first) first.focus({ preventScroll: true });
-      root.scrollIntoView({ behavior: "smooth", block: "start" });
-    }
-
-    // The visitor chose to take the link's answers as their own: only now are they saved.
-    function adoptShared(share) {
-      view.close(0);
-      fillForm(share);
-      save();
-      status.textContent = "These answers are now yours: change any of them and press “See my stage” again.";
-    }
-
-    function reset() {
-      storageClear(quiz);
-      fillForm({ answers: {}, group: null, name: "" });
-      clearResult();
-      showNotice("");
-      message.hidden = true;
-      for (const fieldset of form.querySelectorAll(".sg-missing")) fieldset.classList.remove("sg-missing");
-      history.replaceState(history.state, "", location.href.split("#")[0]);
-      const first = form.querySelector('input[type="radio"]');
-      if (first) first.focus();
-    }
-
-    function onHashChange() {
-      const code = shareCodeFromHash(location.hash);
-      if (code) openShare(code);
-      else if (view.active()) showOwnAnswers();
-    }
-
-    listen(form, "change", () => {
-      if (view.active()) {
-        const share = view.share();
-        fillForm(share || { answers: {}, group: null, name: "" });
-        view.refuse();
-        return;
-      }
-      update();
-      save();
-    });
-    listen(form, "input", (event) => {
-      if (event.target.name === "sg-name") save();
-    });
-    listen(form, "submit", submit);
-    listen(root.querySelector("[data-sg-reset]"), "click", reset);
-    listen(slot, "click", (event) => {
-      const button = event.target.closest("button[data-sg-action]");
-      if (!button) return;
-      if (button.dataset.sgAction === "print") window.print();
-      if (button.dataset.sgAction === "copy") copyLink(button);
-      if (button.dataset.sgAction === "share") shareLink(button);
-    });
-    listen(window, "hashchange", onHashChange);
-
-    const code = shareCodeFromHash(location.hash);
-    if (code) {
-      update();
-    } else {
-      // Answers clicked before this script ran (the form is plain HTML) win over saved ones.
-      const saved = storageRead(quiz);
-      const current = readForm();
-      fillForm({
-        answers: { ...saved.answers, ...current.answers },
-        group: current.group || saved.group,
-        name: current.name || saved.name,
-      });
-      if (Object.keys(current.answers).length) save();
-      showNotice(saved.note);
-    }
-    onCleanup(engineWatch(renderStatus));
-    engineStart(settings);
-    if (code) openShare(code);
+    bar.setAttribute("aria-valuetext", text);
+    page.figures.textContent = text;
   }
 
-  async function copyLink(button) {
-    const input = button.closest(".sg-share").querySelector("input");
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(input.value);
-      copied = true;
-    } catch {
-      input.select();
-      copied = document.execCommand && document.execCommand("copy");
-    }
-    const note = button.closest(".sg-share").querySelector("[data-sg-copied]");
-    note.textContent = copied ? "Link copied." : "Select the link and copy it.";
+  function megabytes(bytes, total) {
+    return (bytes / 1e6).toFixed(total >= 10e6 ? 0 : 1);
   }
 
-  // The browser's own share sheet (Web Share API), offered only where it exists.
-  function canShareNatively(url) {
-    if (typeof navigator.share !== "function") return false;
-    try {
-      return typeof navigator.canShare !== "function" || navigator.canShare({ url });
-    } catch {
-      return false;
+  // What a share link says before the engine can check it: who shared it, for which quiz and version.
+  function renderSharePreview(page, code) {
+    const { preview, form, quiz } = page;
+    if (!preview) return;
+    const shared = peekShareCode(code, page.settings.limits.name_length);
+    if (!shared) {
+      preview.hidden = true;
+      return;
     }
-  }
-
-  async function shareLink(button) {
-    const box = button.closest(".sg-share");
-    const note = box.querySelector("[data-sg-copied]");
-    try {
-      await navigator.share({ title: document.title, text: button.dataset.sgShareText, url: box.querySelector("input").value });
-      note.textContent = "";
-    } catch (error) {
-      // AbortError: the visitor closed the sheet, which needs no message.
-      if (error && error.name !== "AbortError") note.textContent = "Sharing did not work here; copy the link instead.";
-    }
+    const groupLabel = shared.group
+      ? form.querySelector(`input[name="sg-group"][value="${CSS.escape(shared.group)}"]`)
+      : null;
+    const group = groupLabel ? groupLabel.closest("label").textContent.trim() : "";
+    const who = shared.name ? `${shared.name}${group ? ` (${group})` : ""}` : group ? `Someone in ${group}` : "Someone";
+    const quizName = shared.quiz === quiz.id ? quiz.title || quiz.id : shared.quiz;
+    preview.textContent = `${who} shared their answers to “${quizName}” (version ${shared.version}). Their result appears here as soon as the scoring engine has checked them.`;
+    preview.hidden = false;
   }
 
   // --------------------------------------------------------------- result
+  function showResult(page, result, code) {
+    const { slot } = page;
+    const url = setFragment(`a=${code}`);
+    slot.replaceChildren(renderResult(result, url, page.settings));
+    slot.hidden = false;
+    if (page.preview) page.preview.hidden = true;
+    page.root.classList.add("sg-has-result");
+    slot.focus({ preventScroll: true });
+    slot.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  function clearResult(page) {
+    page.slot.replaceChildren();
+    page.slot.hidden = true;
+    page.root.classList.remove("sg-has-result");
+  }
+
+  // Mark the unanswered statements and take the visitor to the first of them.
+  function pointToMissing(page, missing) {
+    const { root, quiz, message } = page;
+    for (const id of missing) {
+      const fieldset = root.querySelector(`#sg-q-${CSS.escape(id)}`);
+      fieldset.classList.add("sg-missing");
+      fieldset.setAttribute("aria-invalid", "true");
+    }
+    const first = quiz.statements.indexOf(missing[0]) + 1;
+    say(
+      message,
+      missing.length === 1
+        ? `One statement is still unanswered: number ${first}.`
+        : `${missing.length} statements are still unanswered. The first is number ${first}.`,
+    );
+    const target = root.querySelector(`#sg-q-${CSS.escape(missing[0])} input`);
+    target.focus();
+    target.closest("fieldset").scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
+  async function submitAnswers(page) {
+    const { quiz, message, scope } = page;
+    if (page.view.active()) return;
+    const state = readForm(page.form, quiz);
+    const missing = quiz.statements.filter((id) => !(id in state.answers));
+    if (missing.length) {
+      pointToMissing(page, missing);
+      return;
+    }
+    if (engineState() === "failed") {
+      say(message, "The scoring engine is not available. Use the scoring key below: your total is shown above it.");
+      return;
+    }
+    if (engineState() !== "ready")
+      page.status.textContent = "Your result will appear as soon as the scoring engine is ready…";
+    try {
+      const answers = quiz.statements.map((id) => state.answers[id]);
+      const reply = await engineRequest("result", {
+        quiz: quiz.id,
+        answers,
+        group: state.group,
+        name: state.name || null,
+      });
+      if (scope.active) showResult(page, reply.result, reply.code);
+    } catch (error) {
+      if (!scope.active) return;
+      say(message, `Your answers could not be scored: ${error.message}`);
+    }
+  }
+
+  // --------------------------------------------------------------- sharing
+  async function openShare(page, code) {
+    const { quiz, scope, view } = page;
+    if (engineState() === "ready") page.status.textContent = "Opening the shared answers…";
+    renderSharePreview(page, code);
+    view.opening(code, savedCount(page));
+    showAnswers(page, EMPTY);
+    clearResult(page);
+    try {
+      const reply = await engineRequest("share", { quiz: quiz.id, code });
+      if (!scope.active || shareCodeFromHash(location.hash) !== code) return;
+      const answers = Object.fromEntries(quiz.statements.map((id, i) => [id, reply.share.answers[i]]));
+      const share = { answers, group: reply.share.group || null, name: reply.share.name || "" };
+      const saved = storageRead(quiz, page.settings.limits);
+      if (sameAsSaved(quiz, share, saved)) view.close(0);
+      else view.showing(code, share, Object.keys(saved.answers).length);
+      showAnswers(page, share);
+      showResult(page, reply.result, code);
+      say(page.notice, "");
+    } catch (error) {
+      if (!scope.active || shareCodeFromHash(location.hash) !== code) return;
+      if (page.preview) page.preview.hidden = true;
+      const kept = showOwnAnswers(page)
+        ? "Your own saved answers are below, unchanged."
+        : "The quiz below is empty, so you can take it yourself.";
+      say(
+        page.notice,
+        error.kind === "answer"
+          ? `This share link could not be opened: ${error.message}. ${kept}`
+          : `This share link could not be opened because the scoring engine is not available. ${kept}`,
+      );
+    }
+  }
+
+  // Leave the link: the visitor's own saved answers come back, no result, no fragment.
+  function showOwnAnswers(page) {
+    setFragment(null);
+    const saved = storageRead(page.quiz, page.settings.limits);
+    page.view.close(0);
+    showAnswers(page, saved);
+    clearResult(page);
+    return Object.keys(saved.answers).length;
+  }
+
+  function backToMine(page) {
+    showOwnAnswers(page);
+    say(page.notice, "");
+    page.form.querySelector('input[type="radio"]')?.focus({ preventScroll: true });
+    page.root.scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  // The visitor chose to take the link's answers as their own: only now are they saved.
+  function adoptShared(page, share) {
+    page.view.close(0);
+    showAnswers(page, share);
+    saveAnswers(page);
+    page.status.textContent = "These answers are now yours: change any of them and press “See my stage” again.";
+  }
+
+  // A click on an answer while a link's answers are shown: put them back and say why.
+  function refuseChange(page) {
+    showAnswers(page, page.view.share() || EMPTY);
+    page.view.refuse();
+  }
+
+  function resetQuiz(page) {
+    storageClear(page.quiz);
+    showAnswers(page, EMPTY);
+    clearResult(page);
+    say(page.notice, "");
+    page.message.hidden = true;
+    for (const fieldset of page.form.querySelectorAll(".sg-missing")) fieldset.classList.remove("sg-missing");
+    setFragment(null);
+    page.form.querySelector('input[type="radio"]')?.focus();
+  }
+
+  function followHash(page) {
+    const code = shareCodeFromHash(location.hash);
+    if (code) openShare(page, code);
+    else if (page.view.active()) showOwnAnswers(page);
+  }
+
+  // ----------------------------------------------------------------- quiz
+  function mountQuiz(root, scope, settings) {
+    const { listen } = scope;
+    const page = quizPage(root, scope, settings);
+    const { form } = page;
+    page.view = createSharedView({
+      root,
+      form,
+      quiz: page.quiz,
+      listen,
+      onAdopt: (share) => adoptShared(page, share),
+      onLeave: () => backToMine(page),
+    });
+
+    listen(form, "change", () => {
+      if (page.view.active()) {
+        refuseChange(page);
+        return;
+      }
+      renderTally(page);
+      saveAnswers(page);
+    });
+    listen(form, "input", (event) => {
+      if (event.target.name === "sg-name") saveAnswers(page);
+    });
+    listen(form, "submit", (event) => {
+      event.preventDefault();
+      submitAnswers(page);
+    });
+    listen(root.querySelector("[data-sg-reset]"), "click", () => resetQuiz(page));
+    listen(window, "hashchange", () => followHash(page));
+    listenShareActions(scope, page.slot);
+
+    const code = shareCodeFromHash(location.hash);
+    if (code) renderTally(page);
+    else restoreSaved(page);
+    return {
+      renderStatus: (state, error, progress) => renderEngineStatus(page, state, error, progress),
+      opened: () => code && openShare(page, code),
+    };
+  }
+
+  // ---------------------------------------------------------- result body
+  const SHARE_LABEL = "Share link (it holds your answers after the #)";
+
   function renderResult(result, url, settings) {
     const stage = result.stage;
     const stageUrl = (page) => settings.pages[page];
-    const attrs = { class: "sg-result__body", "data-quiz-result": "", "data-stage": stage ? stage.id : "", "data-total": result.total ?? "" };
+    const attrs = {
+      class: "sg-result__body",
+      "data-quiz-result": "",
+      "data-stage": stage ? stage.id : "",
+      "data-total": result.total ?? "",
+    };
     if (result.estimated) attrs["data-estimated"] = "";
     if (!stage) {
       return h(
@@ -572,14 +619,23 @@
         h("h3", {}, "By dimension"),
         renderDimensions(result),
         renderLowAnswers(result, null, stageUrl),
-        renderShare(url, "My answers to the quiz"),
+        shareBox({ label: SHARE_LABEL, url, shareText: "My answers to the quiz" }),
       );
     }
     const next = result.next_stage;
     const reading = [h("a", { href: stageUrl(stage.page) }, `Read about the ${stage.title} stage`)];
     if (next) reading.push(" · ", h("a", { href: stageUrl(next.page) }, `What ${next.title} looks like`));
     const focus = result.advice.dimensions.map((d) =>
-      h("div", { class: "sg-focus" }, h("h4", {}, `${d.title} (${d.percent} / 100)`), h("ul", {}, d.advice.map((a) => h("li", {}, a)))),
+      h(
+        "div",
+        { class: "sg-focus" },
+        h("h4", {}, `${d.title} (${d.percent} / 100)`),
+        h(
+          "ul",
+          {},
+          d.advice.map((a) => h("li", {}, a)),
+        ),
+      ),
     );
     return h(
       "div",
@@ -592,11 +648,15 @@
       h("h3", {}, "By dimension"),
       renderDimensions(result),
       h("h3", {}, next ? `To move towards ${next.title}` : `To stay ${stage.title}`),
-      h("ul", { class: "sg-advice" }, result.advice.stage.map((a) => h("li", {}, a))),
+      h(
+        "ul",
+        { class: "sg-advice" },
+        result.advice.stage.map((a) => h("li", {}, a)),
+      ),
       focus.length ? [h("h3", {}, "Where to start"), ...focus] : null,
       renderLowAnswers(result, stage, stageUrl),
       h("p", { class: "sg-result__reading" }, reading),
-      renderShare(url, `My organisation came out at the ${stage.title} stage.`),
+      shareBox({ label: SHARE_LABEL, url, shareText: `My organisation came out at the ${stage.title} stage.` }),
     );
   }
 
@@ -629,8 +689,10 @@
       {
         class: "sg-bands",
         role: "img",
-        "aria-label": `Total ${result.total} on a scale from ${result.lowest_total} to ${result.highest_total}. ` +
-          result.stages.map((s) => `${s.title} ${s.band.min} to ${s.band.max}`).join(", ") + ".",
+        "aria-label":
+          `Total ${result.total} on a scale from ${result.lowest_total} to ${result.highest_total}. ` +
+          result.stages.map((s) => `${s.title} ${s.band.min} to ${s.band.max}`).join(", ") +
+          ".",
       },
       result.stages.map((s) => {
         const band = h(
@@ -659,7 +721,12 @@
         const figure =
           d.percent === null
             ? h("span", { class: "sg-dim__figure" }, "not judged")
-            : h("span", { class: "sg-dim__figure" }, `${d.percent} / 100`, h("small", {}, ` (average ${d.mean.toFixed(1)})`));
+            : h(
+                "span",
+                { class: "sg-dim__figure" },
+                `${d.percent} / 100`,
+                h("small", {}, ` (average ${d.mean.toFixed(1)})`),
+              );
         return h(
           "li",
           { class: "sg-dim", "data-dimension": d.id },
@@ -685,27 +752,15 @@
       ),
     );
     const help = stage
-      ? h("p", {}, h("a", { href: `${stageUrl(stage.page)}` }, `How organisations move on from ${stage.title}`), " explains what to change first.")
+      ? h(
+          "p",
+          {},
+          h("a", { href: `${stageUrl(stage.page)}` }, `How organisations move on from ${stage.title}`),
+          " explains what to change first.",
+        )
       : null;
     return [h("h3", {}, "What pulled your score down"), h("ul", { class: "sg-low", "data-sg-low": "" }, items), help];
   }
 
-  function renderShare(url, shareText) {
-    const buttons = [h("button", { type: "button", class: "md-button", "data-sg-action": "copy" }, "Copy link")];
-    if (canShareNatively(url)) {
-      buttons.push(h("button", { type: "button", class: "md-button", "data-sg-action": "share", "data-sg-share-text": shareText }, "Share…"));
-    }
-    buttons.push(
-      h("button", { type: "button", class: "md-button", "data-sg-action": "print" }, "Print"),
-      h("span", { class: "sg-share__copied", "data-sg-copied": "", role: "status" }),
-    );
-    return h(
-      "div",
-      { class: "sg-share" },
-      h("label", { class: "sg-share__label" }, "Share link (it holds your answers after the #)", h("input", { type: "text", readonly: true, value: url })),
-      h("div", { class: "sg-share__buttons" }, buttons),
-    );
-  }
-
-  mountEach("[data-stageguide-quiz]", mountQuiz);
+  mountComponent("[data-stageguide-quiz]", mountQuiz);
 })();

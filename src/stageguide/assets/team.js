@@ -5,27 +5,15 @@
 (() => {
   "use strict";
 
-  const { start: engineStart, request: engineRequest, watch: engineWatch, state: engineState } = window.stageguide.engine;
-  const { h, hashPart, mountEach } = window.stageguide.ui;
+  const { request: engineRequest, state: engineState } = window.stageguide.engine;
+  const { h, say, hashPart, setFragment, mountComponent, shareBox, listenShareActions } = window.stageguide.ui;
+  const { renderChart, renderLegend } = window.stageguide.chart;
 
-  const SVG_NS = "http://www.w3.org/2000/svg";
-  // Okabe-Ito colours (safe for colour-blind readers) and a distinct shape per group, so that
-  // colour is never the only difference. Indexed by the group's place in the quiz.
-  const STYLES = [
-    { colour: "#0072B2", shape: "circle", dash: "" },
-    { colour: "#D55E00", shape: "square", dash: "6 3" },
-    { colour: "#009E73", shape: "triangle", dash: "2 3" },
-    { colour: "#CC79A7", shape: "diamond", dash: "8 3 2 3" },
-    { colour: "#E69F00", shape: "down", dash: "4 4" },
-    { colour: "#56B4E9", shape: "plus", dash: "1 2" },
-  ];
-  const NO_GROUP_STYLE = { colour: "#757575", shape: "ring", dash: "3 2" };
   // Drawing a big report in one go blocks the page for up to two seconds (mostly style and
   // layout of thousands of new nodes). The summary comes first; the chart's dots (one
   // dimension per step) and the respondents' rows (a slice per step) follow, each in its
   // own task after a frame, so no single task holds the main thread for long.
   const ROWS_PER_STEP = 100;
-  const DOT_TITLES_UP_TO = 100; // a hover title per dot helps in a small team; in a big one they overlap anyway
 
   function nextFrame() {
     return new Promise((resolve) => {
@@ -39,19 +27,6 @@
     });
   }
 
-  // ------------------------------------------------------------------ dom
-  function svg(tag, attributes = {}, ...children) {
-    const element = document.createElementNS(SVG_NS, tag);
-    for (const [name, value] of Object.entries(attributes)) {
-      if (value !== null && value !== undefined) element.setAttribute(name, String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined) continue;
-      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return element;
-  }
-
   const fixed = (value) => (value === null || value === undefined ? "–" : Number(value).toFixed(2));
   const plural = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
   const groupKey = (id) => id ?? "";
@@ -62,9 +37,8 @@
   }
 
   // ----------------------------------------------------------------- team
-  function mountTeam(root, scope) {
-    const { listen, onCleanup } = scope;
-    const settings = JSON.parse(root.dataset.sgSettings);
+  function mountTeam(root, scope, settings) {
+    const { listen } = scope;
     const quiz = settings.quiz;
     const maxFileBytes = settings.limits.file_bytes; // the core refuses more; checked here before reading the file
     const form = root.querySelector("[data-sg-team-form]");
@@ -78,16 +52,9 @@
     let shownFragment = null; // the #t=… of the report on screen, to ignore our own hash changes
     let drawing = 0; // counts reports shown, so a newer report (or leaving) stops an older one's steps
 
-    root.classList.add("sg-js");
-    status.hidden = false;
-
-    function showMessage(text) {
-      message.textContent = text;
-      message.hidden = !text;
-    }
+    const showMessage = (text) => say(message, text);
 
     function renderStatus(state, error) {
-      root.dataset.engine = state === "idle" ? "loading" : state;
       if (state === "ready") status.textContent = "Ready. What you paste or choose stays in this browser.";
       else if (state === "failed")
         status.textContent = `The report engine could not start: ${error}. What you pasted is kept in the box below; reload the page to try again.`;
@@ -96,8 +63,7 @@
 
     function showReport(report, afterFirstFrame = () => {}) {
       shownFragment = `t=${report.codes.join(",")}`;
-      const url = `${location.href.split("#")[0]}#${shownFragment}`;
-      history.replaceState(history.state, "", url);
+      const url = setFragment(shownFragment);
       const { body, steps } = renderReport(report, url, settings);
       slot.replaceChildren(body);
       slot.hidden = false;
@@ -142,7 +108,10 @@
       }
       submitButton.disabled = true;
       root.setAttribute("aria-busy", "true");
-      status.textContent = engineState() === "ready" ? "Working out the team report…" : "The report will appear as soon as the engine is ready…";
+      status.textContent =
+        engineState() === "ready"
+          ? "Working out the team report…"
+          : "The report will appear as soon as the engine is ready…";
       try {
         const report = await engineRequest("team", { quiz: quiz.id, ...input, format: "auto" });
         if (!scope.active) return;
@@ -156,7 +125,7 @@
       } catch (error) {
         if (!scope.active) return;
         clearReport();
-        history.replaceState(history.state, "", location.href.split("#")[0]);
+        setFragment(null);
         showMessage(
           error.kind === "answer"
             ? `No team report: ${error.message}.`
@@ -176,7 +145,9 @@
       if (!file) return;
       if (file.size > maxFileBytes) {
         // Checked here too so a huge file is never read into memory; the wording is the core's.
-        showMessage(`No team report: “${file.name}” is ${describeSize(file.size)}; the limit is ${describeSize(maxFileBytes)}.`);
+        showMessage(
+          `No team report: “${file.name}” is ${describeSize(file.size)}; the limit is ${describeSize(maxFileBytes)}.`,
+        );
         return;
       }
       let base64;
@@ -215,22 +186,14 @@
     listen(drop, "dragleave", () => drop.classList.remove("sg-team__drop--over"));
     listen(drop, "drop", (event) => {
       drop.classList.remove("sg-team__drop--over");
-      const file = event.dataTransfer && event.dataTransfer.files[0];
+      const file = event.dataTransfer?.files[0];
       if (!file) return; // dropped text lands in the box as usual
       event.preventDefault();
       runFile(file);
     });
-    listen(slot, "click", (event) => {
-      const button = event.target.closest("button[data-sg-action]");
-      if (!button) return;
-      if (button.dataset.sgAction === "print") window.print();
-      if (button.dataset.sgAction === "copy") copyLink(button);
-    });
+    listenShareActions(scope, slot);
     listen(window, "hashchange", openFragment);
-
-    onCleanup(engineWatch(renderStatus));
-    engineStart(settings);
-    openFragment();
+    return { renderStatus, opened: openFragment };
   }
 
   // The file's bytes as base64 (JSON carries text only); FileReader does it natively.
@@ -253,158 +216,9 @@
     if (rest === 0) return `${whole} ${name}`;
     const rounded = String(Number((count / unit).toFixed(2)));
     if (Number(rounded) * unit === count) return `${rounded} ${name}`;
-    return rounded !== String(whole) ? `${count.toLocaleString("en-GB")} bytes (${rounded} ${name})` : `${whole} ${name} and ${rest.toLocaleString("en-GB")} byte${rest === 1 ? "" : "s"}`;
-  }
-
-  async function copyLink(button) {
-    const box = button.closest(".sg-share");
-    const input = box.querySelector("input");
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(input.value);
-      copied = true;
-    } catch {
-      input.select();
-      copied = document.execCommand && document.execCommand("copy");
-    }
-    box.querySelector("[data-sg-copied]").textContent = copied ? "Link copied." : "Select the link and copy it.";
-  }
-
-  // --------------------------------------------------------------- styles
-  function styleFor(settings, id) {
-    const index = settings.quiz.groups.indexOf(id);
-    return index < 0 ? NO_GROUP_STYLE : STYLES[index % STYLES.length];
-  }
-
-  function marker(style, x, y, size, hollow) {
-    const fill = hollow ? "none" : style.colour;
-    const common = { fill, stroke: style.colour, "stroke-width": hollow ? 2 : 1, class: "sg-chart__mark" };
-    const r = size / 2;
-    switch (style.shape) {
-      case "square":
-        return svg("rect", { ...common, x: x - r * 0.85, y: y - r * 0.85, width: r * 1.7, height: r * 1.7 });
-      case "triangle":
-        return svg("polygon", { ...common, points: `${x},${y - r} ${x + r},${y + r * 0.8} ${x - r},${y + r * 0.8}` });
-      case "down":
-        return svg("polygon", { ...common, points: `${x},${y + r} ${x + r},${y - r * 0.8} ${x - r},${y - r * 0.8}` });
-      case "diamond":
-        return svg("polygon", { ...common, points: `${x},${y - r} ${x + r},${y} ${x},${y + r} ${x - r},${y}` });
-      case "plus": {
-        const t = r * 0.35;
-        return svg("polygon", {
-          ...common,
-          points: [[-t, -r], [t, -r], [t, -t], [r, -t], [r, t], [t, t], [t, r], [-t, r], [-t, t], [-r, t], [-r, -t], [-t, -t]]
-            .map(([dx, dy]) => `${x + dx},${y + dy}`)
-            .join(" "),
-        });
-      }
-      case "ring":
-        return svg("circle", { ...common, fill: "none", "stroke-width": 2, cx: x, cy: y, r: r * 0.8 });
-      default:
-        return svg("circle", { ...common, cx: x, cy: y, r });
-    }
-  }
-
-  function legendKey(style, hollow = false) {
-    return svg("svg", { class: "sg-legend__key", viewBox: "0 0 16 16", width: 16, height: 16, "aria-hidden": "true", focusable: "false" }, marker(style, 8, 8, 11, hollow));
-  }
-
-  // ---------------------------------------------------------------- chart
-  // One row per dimension: a dot per respondent at their mean on the scale (stacked when
-  // they coincide), and for each group a line and an open marker at the group's mean.
-  function renderChart(report, settings, captionId, steps) {
-    const width = 640;
-    const left = 24;
-    const right = width - 24;
-    const rowHeight = 78;
-    const titleHeight = 18;
-    const axisHeight = 28;
-    const dot = 9;
-    const { min, max } = report.scale;
-    const x = (value) => left + ((value - min) / (max - min || 1)) * (right - left);
-    const height = report.dimensions.length * (rowHeight + titleHeight) + axisHeight;
-    const plotBottom = height - axisHeight;
-
-    const order = (id) => report.groups.findIndex((group) => group.id === id);
-    const byGroup = [...report.respondents].sort((a, b) => order(a.group) - order(b.group) || a.number - b.number);
-
-    const chart = svg("svg", {
-      class: "sg-chart",
-      viewBox: `0 0 ${width} ${height}`,
-      role: "img",
-      "aria-labelledby": captionId,
-      "data-team-chart": "",
-    });
-    const grid = svg("g", { class: "sg-chart__grid", "aria-hidden": "true" });
-    for (let value = min; value <= max; value += 1) {
-      grid.append(
-        svg("line", { x1: x(value), x2: x(value), y1: 0, y2: plotBottom }),
-        svg("text", { x: x(value), y: plotBottom + 18, "text-anchor": "middle", class: "sg-chart__tick" }, String(value)),
-      );
-    }
-    chart.append(grid);
-
-    report.dimensions.forEach((dimension, index) => {
-      const top = index * (rowHeight + titleHeight);
-      const middle = top + titleHeight + rowHeight / 2;
-      const row = svg("g", { class: "sg-chart__row", "data-dimension": dimension.id });
-      row.append(svg("text", { x: left - 16, y: top + 13, class: "sg-chart__title" }, dimension.title));
-      row.append(svg("line", { x1: left, x2: right, y1: middle, y2: middle, class: "sg-chart__axis" }));
-
-      // Stack coinciding dots: alternate above and below the middle line, squeezed to fit.
-      // Respondents go in group order, so each stack shows its groups together.
-      const stacks = new Map();
-      for (const person of byGroup) {
-        const value = person.dimensions[index];
-        if (value === null) continue; // judged none of this dimension's statements
-        const bucket = Math.round(x(value) / dot);
-        if (!stacks.has(bucket)) stacks.set(bucket, []);
-        stacks.get(bucket).push({ person, value });
-      }
-      const tallest = Math.max(...Array.from(stacks.values(), (stack) => stack.length));
-      const step = Math.min(dot + 1, (rowHeight - dot - 6) / Math.max(tallest - 1, 1));
-      const dots = svg("g", { class: "sg-chart__dots" });
-      row.append(dots);
-      steps.push(() => {
-        const fragment = document.createDocumentFragment();
-        for (const stack of stacks.values()) {
-          stack.forEach(({ person, value }, place) => {
-            const offset = place === 0 ? 0 : Math.ceil(place / 2) * (place % 2 ? -1 : 1);
-            const mark = marker(styleFor(settings, person.group), x(value), middle + offset * step, dot, false);
-            mark.classList.add("sg-chart__dot");
-            mark.setAttribute("data-group", groupKey(person.group));
-            if (report.respondents.length <= DOT_TITLES_UP_TO) mark.append(svg("title", {}, `${person.label}: ${fixed(value)}`));
-            fragment.append(mark);
-          });
-        }
-        dots.append(fragment);
-      });
-      for (const group of dimension.groups) {
-        if (group.mean === null) continue;
-        const style = styleFor(settings, group.id);
-        const at = x(group.mean);
-        const mean = svg("g", { class: "sg-chart__mean", "data-group": groupKey(group.id) });
-        mean.append(
-          svg("line", { x1: at, x2: at, y1: top + titleHeight + 4, y2: top + titleHeight + rowHeight - 4, stroke: style.colour, "stroke-width": 2.5, "stroke-dasharray": style.dash || null }),
-          marker(style, at, top + titleHeight + 4, 12, true),
-          svg("title", {}, `${group.title} mean: ${fixed(group.mean)}`),
-        );
-        row.append(mean);
-      }
-      chart.append(row);
-    });
-    return chart;
-  }
-
-  function renderLegend(report, settings) {
-    return h(
-      "ul",
-      { class: "sg-legend" },
-      report.groups.map((group) =>
-        h("li", { "data-group": groupKey(group.id) }, legendKey(styleFor(settings, group.id)), ` ${group.title} (${group.count})`),
-      ),
-      h("li", { class: "sg-legend__note" }, "Each filled mark is one person; a line with an open mark is a group's mean."),
-    );
+    return rounded !== String(whole)
+      ? `${count.toLocaleString("en-GB")} bytes (${rounded} ${name})`
+      : `${whole} ${name} and ${rest.toLocaleString("en-GB")} byte${rest === 1 ? "" : "s"}`;
   }
 
   // --------------------------------------------------------------- report
@@ -416,9 +230,31 @@
         "table",
         { class: "sg-team-table", ...attributes },
         h("caption", {}, caption),
-        h("thead", {}, h("tr", {}, heads.map((head) => h("th", { scope: "col" }, head)))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            heads.map((head) => h("th", { scope: "col" }, head)),
+          ),
+        ),
         h("tbody", {}, rows),
       ),
+    );
+  }
+
+  // A heading, then the table `makeTable()` draws, or the note why there is none.
+  function tableOrNote(heading, note, makeTable) {
+    return [h("h3", {}, heading), note ? h("p", { class: "sg-help" }, note) : makeTable()];
+  }
+
+  function statementRow(statement, ...cells) {
+    return h(
+      "tr",
+      { "data-statement": statement.id },
+      h("th", { scope: "row" }, `${statement.number}. ${statement.text}`),
+      cells,
     );
   }
 
@@ -441,7 +277,11 @@
         rows.map((row) =>
           h(
             "tr",
-            { "data-group": groupKey(row.id), "data-mean": row.mean ?? "", "data-stage": row.stage ? row.stage.id : "" },
+            {
+              "data-group": groupKey(row.id),
+              "data-mean": row.mean ?? "",
+              "data-stage": row.stage ? row.stage.id : "",
+            },
             h("th", { scope: "row" }, `${row.title} (${row.count})`),
             h("td", {}, fixed(row.mean)),
             h("td", {}, row.stage ? row.stage.title : "none"),
@@ -479,31 +319,60 @@
         h(
           "div",
           { class: "sg-team__skipped", "data-team-skipped": "" },
-          h("p", {}, `${plural(report.skipped.length, "entry", "entries")} could not be read and ${report.skipped.length === 1 ? "is" : "are"} left out:`),
-          h("ul", {}, report.skipped.map((s) => h("li", { "data-where": s.where }, h("strong", {}, s.where), `: ${s.message}`))),
+          h(
+            "p",
+            {},
+            `${plural(report.skipped.length, "entry", "entries")} could not be read and ${report.skipped.length === 1 ? "is" : "are"} left out:`,
+          ),
+          h(
+            "ul",
+            {},
+            report.skipped.map((s) => h("li", { "data-where": s.where }, h("strong", {}, s.where), `: ${s.message}`)),
+          ),
         ),
       );
     }
-    if (report.header_rows && report.header_rows.length) {
+    if (report.header_rows?.length) {
       sections.push(
         h(
           "div",
           { class: "sg-help", "data-team-header-rows": "" },
           h("p", {}, `Read as part of the header, not as anyone's answers:`),
-          h("ul", {}, report.header_rows.map((r) => h("li", { "data-where": r.where }, h("strong", {}, r.where), `: ${r.message}`))),
+          h(
+            "ul",
+            {},
+            report.header_rows.map((r) =>
+              h("li", { "data-where": r.where }, h("strong", {}, r.where), `: ${r.message}`),
+            ),
+          ),
         ),
       );
     }
-    if (report.notes && report.notes.length) {
-      sections.push(h("ul", { class: "sg-help", "data-team-notes": "" }, report.notes.map((note) => h("li", {}, `${note[0].toUpperCase()}${note.slice(1)}.`))));
+    if (report.notes?.length) {
+      sections.push(
+        h(
+          "ul",
+          { class: "sg-help", "data-team-notes": "" },
+          report.notes.map((note) => h("li", {}, `${note[0].toUpperCase()}${note.slice(1)}.`)),
+        ),
+      );
     }
     if (report.ignored_columns.length) {
-      sections.push(h("p", { class: "sg-help", "data-team-ignored": "" }, `Ignored columns: ${report.ignored_columns.join(", ")}.`));
+      sections.push(
+        h("p", { class: "sg-help", "data-team-ignored": "" }, `Ignored columns: ${report.ignored_columns.join(", ")}.`),
+      );
     }
 
     sections.push(...renderHeadline(report));
     const findings = report.findings.filter((f) => f.kind !== "headline");
-    sections.push(h("h3", {}, "What stands out"), h("ul", { class: "sg-team__findings", "data-team-findings": "" }, findings.map((f) => h("li", { "data-kind": f.kind }, f.text))));
+    sections.push(
+      h("h3", {}, "What stands out"),
+      h(
+        "ul",
+        { class: "sg-team__findings", "data-team-findings": "" },
+        findings.map((f) => h("li", { "data-kind": f.kind }, f.text)),
+      ),
+    );
 
     sections.push(
       h("h3", {}, "Totals and stages"),
@@ -513,14 +382,30 @@
             { class: "sg-team__totals", "data-team-total": "", "data-mean": total.mean, "data-spread": total.spread },
             `Mean total ${fixed(total.mean)} out of ${report.highest_total}; range ${total.min}–${total.max} (${plural(total.range, "point")}); spread (standard deviation) ${fixed(total.spread)}.`,
           )
-        : h("p", { class: "sg-team__totals", "data-team-total": "" }, "Nobody judged enough statements to have a total."),
+        : h(
+            "p",
+            { class: "sg-team__totals", "data-team-total": "" },
+            "Nobody judged enough statements to have a total.",
+          ),
       report.unplaced
-        ? h("p", { class: "sg-help", "data-team-unplaced": report.unplaced }, `${plural(report.unplaced, "respondent")} marked too many statements as not judged to be placed in a stage.`)
+        ? h(
+            "p",
+            { class: "sg-help", "data-team-unplaced": report.unplaced },
+            `${plural(report.unplaced, "respondent")} marked too many statements as not judged to be placed in a stage.`,
+          )
         : null,
       table(
         "Respondents in each stage",
         ["Stage", "Totals", "Respondents"],
-        report.stages.map((s) => h("tr", { "data-stage": s.id }, h("th", { scope: "row" }, s.title), h("td", {}, `${s.min}–${s.max}`), h("td", { "data-count": s.count }, String(s.count)))),
+        report.stages.map((s) =>
+          h(
+            "tr",
+            { "data-stage": s.id },
+            h("th", { scope: "row" }, s.title),
+            h("td", {}, `${s.min}–${s.max}`),
+            h("td", { "data-count": s.count }, String(s.count)),
+          ),
+        ),
       ),
     );
 
@@ -560,49 +445,49 @@
     );
 
     steps.push(() => {
-      const parts = [];
       const between = report.disagreements.between;
-      parts.push(h("h3", {}, "Where the functions disagree most"));
-      parts.push(
-        between.length
-          ? table(
+      const within = report.disagreements.within;
+      body.append(
+        ...tableOrNote(
+          "Where the functions disagree most",
+          between.length === 0 &&
+            (groups.filter((g) => g.id !== null).length < 2
+              ? "This needs answers from at least two groups."
+              : "None: the groups give the same average answers."),
+          () =>
+            table(
               "Statements with the largest difference between group means",
               ["Statement", ...groups.map((g) => g.title), "Gap"],
               between.map((s) =>
-                h(
-                  "tr",
-                  { "data-statement": s.id },
-                  h("th", { scope: "row" }, `${s.number}. ${s.text}`),
+                statementRow(
+                  s,
                   s.groups.map((g) => h("td", { "data-group": groupKey(g.id) }, fixed(g.mean))),
                   h("td", { "data-gap": s.gap.points }, gapText(s.gap)),
                 ),
               ),
               { "data-team-between": "" },
-            )
-          : h("p", { class: "sg-help" }, groups.filter((g) => g.id !== null).length < 2 ? "This needs answers from at least two groups." : "None: the groups give the same average answers."),
-      );
-      const within = report.disagreements.within;
-      parts.push(h("h3", {}, "Where the team disagrees most"));
-      parts.push(
-        within.length
-          ? table(
+            ),
+        ),
+        ...tableOrNote(
+          "Where the team disagrees most",
+          within.length === 0 &&
+            (report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers."),
+          () =>
+            table(
               "Statements with the widest spread of answers across the whole team",
               ["Statement", "Spread", "Answers", "Mean"],
               within.map((s) =>
-                h(
-                  "tr",
-                  { "data-statement": s.id },
-                  h("th", { scope: "row" }, `${s.number}. ${s.text}`),
+                statementRow(
+                  s,
                   h("td", { "data-spread": s.spread }, fixed(s.spread)),
                   h("td", {}, `${s.min} to ${s.max}`),
                   h("td", {}, fixed(s.mean)),
                 ),
               ),
               { "data-team-within": "" },
-            )
-          : h("p", { class: "sg-help" }, report.count < 2 ? "This needs at least two respondents." : "None: everyone gave the same answers."),
+            ),
+        ),
       );
-      body.append(...parts);
     });
 
     steps.push(() => {
@@ -613,8 +498,16 @@
           h("td", {}, String(r.number)),
           h("th", { scope: "row" }, r.label),
           h("td", {}, titles.get(groupKey(r.group))),
-          h("td", { "data-total": r.total ?? "" }, r.total === null ? "–" : r.estimated ? `about ${r.total}` : String(r.total)),
-          h("td", { "data-stage": r.stage ? r.stage.id : "" }, r.stage ? r.stage.title : `none (${r.unjudged} not judged)`),
+          h(
+            "td",
+            { "data-total": r.total ?? "" },
+            r.total === null ? "–" : r.estimated ? `about ${r.total}` : String(r.total),
+          ),
+          h(
+            "td",
+            { "data-stage": r.stage ? r.stage.id : "" },
+            r.stage ? r.stage.title : `none (${r.unjudged} not judged)`,
+          ),
           r.dimensions.map((value) => h("td", {}, fixed(value))),
         );
       const respondents = table(
@@ -629,26 +522,17 @@
         const slice = report.respondents.slice(start, start + ROWS_PER_STEP);
         slices.push(() => tbody.append(...slice.map(respondentRow)));
       }
-      const share = [
-        h(
-          "div",
-          { class: "sg-share" },
-          h("label", { class: "sg-share__label" }, "Team link (it holds everyone's answers after the #; opening it makes this report again)", h("input", { type: "text", readonly: true, value: url, "data-team-link": "" })),
-          h(
-            "div",
-            { class: "sg-share__buttons" },
-            h("button", { type: "button", class: "md-button", "data-sg-action": "copy" }, "Copy link"),
-            h("button", { type: "button", class: "md-button", "data-sg-action": "print" }, "Print"),
-            h("span", { class: "sg-share__copied", "data-sg-copied": "", role: "status" }),
-          ),
-        ),
-      ];
-      body.append(h("h3", {}, "Respondents"), respondents, ...share);
+      const share = shareBox({
+        label: "Team link (it holds everyone's answers after the #; opening it makes this report again)",
+        url,
+        inputAttributes: { "data-team-link": "" },
+      });
+      body.append(h("h3", {}, "Respondents"), respondents, share);
       steps.push(...slices);
     });
 
     return { body, steps };
   }
 
-  mountEach("[data-stageguide-team]", mountTeam);
+  mountComponent("[data-stageguide-team]", mountTeam);
 })();

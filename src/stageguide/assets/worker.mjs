@@ -107,7 +107,15 @@ async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, shipped, siz
   transfer ??= {};
   setPhase("download");
   const plan = await planWasm(pyodide, sizes, controlled);
-  for (const name of ["pyodide.mjs", "pyodide.asm.mjs", plan.name, "python_stdlib.zip", "pyodide-lock.json", "wheel", "quiz"]) {
+  for (const name of [
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    plan.name,
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+    "wheel",
+    "quiz",
+  ]) {
     if (sizes[name]) expect(name, sizes[name], transfer[name] || sizes[name]);
   }
   report(true);
@@ -115,8 +123,8 @@ async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, shipped, siz
   const wasm = openWasm(pyodide + plan.name, plan);
   wasmHandoff = { url: pyodide + WASM, response: wasm.response };
   const [{ loadPyodide }, asm, wheelBytes, quizData, saved] = await Promise.all([
-    imported(pyodide + "pyodide.mjs", "pyodide.mjs"),
-    imported(pyodide + "pyodide.asm.mjs", "pyodide.asm.mjs"),
+    imported(`${pyodide}pyodide.mjs`, "pyodide.mjs"),
+    imported(`${pyodide}pyodide.asm.mjs`, "pyodide.asm.mjs"),
     fetchOk(wheel, "wheel").then((r) => r.arrayBuffer()),
     fetchOk(quiz, "quiz").then((r) => r.json()),
     readSnapshot(snapshot).then((bytes) => bytes ?? readShipped(shipped)),
@@ -124,7 +132,10 @@ async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, shipped, siz
   ]);
   // Pyodide never rejects when the wasm fails mid-way; `wasm.failed` does.
   const boot = (options) =>
-    Promise.race([loadPyodide({ indexURL: pyodide, packages: [], createPyodideModule: asm.default, ...options }), wasm.failed]);
+    Promise.race([
+      loadPyodide({ indexURL: pyodide, packages: [], createPyodideModule: asm.default, ...options }),
+      wasm.failed,
+    ]);
   let py = null;
   if (saved) {
     try {
@@ -150,7 +161,8 @@ async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, shipped, siz
 
 // A spreadsheet needs openpyxl and a few more stdlib modules: one zip, unpacked beside the
 // core the first time a workbook arrives, so the quiz's own start-up never pays for it.
-const isSpreadsheet = (file) => Boolean(file) && (/\.xls[xm]$/i.test(String(file.name || "")) || String(file.base64 || "").startsWith("UEsDB"));
+const isSpreadsheet = (file) =>
+  Boolean(file) && (/\.xls[xm]$/i.test(String(file.name || "")) || String(file.base64 || "").startsWith("UEsDB"));
 
 function loadSpreadsheetReader(py) {
   spreadsheetReady ??= (async () => {
@@ -204,7 +216,10 @@ let nativeFetch = null;
 function installFetch(base) {
   if (nativeFetch) return;
   nativeFetch = self.fetch.bind(self);
-  const names = new Map([["python_stdlib.zip", "python_stdlib.zip"], ["pyodide-lock.json", "pyodide-lock.json"]]);
+  const names = new Map([
+    ["python_stdlib.zip", "python_stdlib.zip"],
+    ["pyodide-lock.json", "pyodide-lock.json"],
+  ]);
   self.fetch = (input, init) => {
     const url = String(input instanceof Request ? input.url : input);
     if (wasmHandoff && url === wasmHandoff.url) {
@@ -214,7 +229,11 @@ function installFetch(base) {
     }
     const name = url.startsWith(base) ? names.get(url.slice(base.length).split("?")[0]) : undefined;
     const pending = nativeFetch(input, init);
-    if (name) pending.then((response) => countBody(name, response), () => {});
+    if (name)
+      pending.then(
+        (response) => countBody(name, response),
+        () => {},
+      );
     return pending;
   };
 }
@@ -225,7 +244,9 @@ function openWasm(url, plan) {
   let fail;
   const failed = new Promise((_, reject) => (fail = reject));
   failed.catch(() => {});
-  watchInstantiation((message) => fail(new Error(`pyodide.asm.wasm is not a WebAssembly module this browser can run (${message})`)));
+  watchInstantiation((message) =>
+    fail(new Error(`pyodide.asm.wasm is not a WebAssembly module this browser can run (${message})`)),
+  );
   const name = url.slice(url.lastIndexOf("/") + 1);
   const response = (async () => {
     let source;
@@ -251,26 +272,31 @@ function openWasm(url, plan) {
     const isGzip = head[0] === 0x1f && head[1] === 0x8b;
     if (!isWasm && !(plan.gzip && isGzip)) {
       reader.cancel().catch(() => {});
-      throw new Error(`${name} is not ${plan.gzip ? "a gzipped " : ""}WebAssembly module (the server sent ${type || "no content type"})`);
+      throw new Error(
+        `${name} is not ${plan.gzip ? "a gzipped " : ""}WebAssembly module (the server sent ${type || "no content type"})`,
+      );
     }
-    const counted = new ReadableStream({
-      start(controller) {
-        controller.enqueue(head);
+    const counted = new ReadableStream(
+      {
+        start(controller) {
+          controller.enqueue(head);
+        },
+        async pull(controller) {
+          const { done, value } = await reader.read();
+          if (done) {
+            controller.close();
+            finished(plan.name);
+          } else {
+            received(plan.name, value.byteLength);
+            controller.enqueue(value);
+          }
+        },
+        cancel(reason) {
+          return reader.cancel(reason);
+        },
       },
-      async pull(controller) {
-        const { done, value } = await reader.read();
-        if (done) {
-          controller.close();
-          finished(plan.name);
-        } else {
-          received(plan.name, value.byteLength);
-          controller.enqueue(value);
-        }
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    }, new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 * 1024 }));
+      new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 * 1024 }),
+    );
     // ^ Read (and count) at network speed even before Pyodide starts consuming: with the
     // default queue of one chunk the download would wait for Pyodide's own imports.
     // A host may already have undone the gzip (Content-Encoding on the .gz): then it is plain wasm.
@@ -280,14 +306,19 @@ function openWasm(url, plan) {
       transform(chunk, controller) {
         if (checked.length < 4) {
           checked = concat(checked, chunk.subarray(0, 4));
-          if (checked.length >= 4 && !(checked[0] === 0 && checked[1] === 0x61 && checked[2] === 0x73 && checked[3] === 0x6d)) {
+          if (
+            checked.length >= 4 &&
+            !(checked[0] === 0 && checked[1] === 0x61 && checked[2] === 0x73 && checked[3] === 0x6d)
+          ) {
             throw new Error("its unpacked bytes are not WebAssembly");
           }
         }
         controller.enqueue(chunk);
       },
     });
-    body.pipeTo(check.writable).catch((error) => fail(new Error(`${name} broke off or is damaged (${error.message || error})`)));
+    body
+      .pipeTo(check.writable)
+      .catch((error) => fail(new Error(`${name} broke off or is damaged (${error.message || error})`)));
     return new Response(check.readable, { headers: { "Content-Type": "application/wasm" } });
   })();
   response.catch(fail);
@@ -335,7 +366,8 @@ async function readSnapshot(snapshot) {
 // Only where a normal start is slow: engines without JSPI (see the top of this file).
 // Its bytes count on the progress bar like the runtime's (its size comes with the response).
 async function readShipped(shipped) {
-  if (!shipped || typeof WebAssembly.Suspending === "function" || typeof DecompressionStream === "undefined") return null;
+  if (!shipped || typeof WebAssembly.Suspending === "function" || typeof DecompressionStream === "undefined")
+    return null;
   try {
     const response = await fetchOk(shipped);
     const size = Number(response.headers.get("Content-Length")) || 0;
@@ -355,7 +387,9 @@ async function readShipped(shipped) {
 function keepShipped(gzipped, snapshot) {
   caches
     .open(snapshot.cache)
-    .then((cache) => cache.put(snapshot.key, new Response(gzipped, { headers: { "Content-Type": "application/gzip" } })))
+    .then((cache) =>
+      cache.put(snapshot.key, new Response(gzipped, { headers: { "Content-Type": "application/gzip" } })),
+    )
     .catch(() => {});
 }
 
@@ -412,11 +446,18 @@ self.addEventListener("message", async (event) => {
   try {
     if (!handleReady) throw new Error("the engine was asked to work before 'init'");
     const handle = await handleReady;
-    if (kind === "team" && isSpreadsheet(data && data.file)) {
+    if (kind === "team" && isSpreadsheet(data?.file)) {
       try {
         await loadSpreadsheetReader(handle.py);
       } catch (error) {
-        self.postMessage({ id, type: "error", error: { kind: "answer", message: `the spreadsheet reader could not be loaded (${error?.message ?? error}); save the sheet as CSV and choose that file instead` } });
+        self.postMessage({
+          id,
+          type: "error",
+          error: {
+            kind: "answer",
+            message: `the spreadsheet reader could not be loaded (${error?.message ?? error}); save the sheet as CSV and choose that file instead`,
+          },
+        });
         return;
       }
     }

@@ -93,13 +93,13 @@ async function main() {
   pyodide.runPython(PYTHON);
   const compileJob = pyodide.globals.get("compile_job");
   try {
-    process.stdout.write(compileJob(job) + "\n");
+    process.stdout.write(`${compileJob(job)}\n`);
   } finally {
     compileJob.destroy();
   }
 }
 
 main().catch((error) => {
-  process.stderr.write(`compile_wheel.mjs: ${error && error.stack ? error.stack : error}\n`);
+  process.stderr.write(`compile_wheel.mjs: ${error?.stack ? error.stack : error}\n`);
   process.exit(1);
 });

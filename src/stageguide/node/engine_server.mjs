@@ -37,7 +37,7 @@ def _stageguide_introspect():
 `;
 
 function reply(message) {
-  process.stdout.write(JSON.stringify(message) + "\n");
+  process.stdout.write(`${JSON.stringify(message)}\n`);
 }
 
 async function main() {
@@ -49,12 +49,21 @@ async function main() {
   const wheel = await fs.readFile(wheelPath);
   // Into site-packages, where an installed wheel lives (the default is the working folder).
   const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-  pyodide.unpackArchive(new Uint8Array(wheel.buffer, wheel.byteOffset, wheel.byteLength), "wheel", { extractDir: sitePackages });
+  pyodide.unpackArchive(new Uint8Array(wheel.buffer, wheel.byteOffset, wheel.byteLength), "wheel", {
+    extractDir: sitePackages,
+  });
   const api = pyodide.pyimport("stageguide.core.api");
   const handle = api.handle;
   // Import every module of the package, so introspection covers all that ships.
-  for (const name of ["stageguide", "stageguide.core", "stageguide.core.errors", "stageguide.core.spec",
-    "stageguide.core.model", "stageguide.core.scoring", "stageguide.core.sharecode"]) {
+  for (const name of [
+    "stageguide",
+    "stageguide.core",
+    "stageguide.core.errors",
+    "stageguide.core.spec",
+    "stageguide.core.model",
+    "stageguide.core.scoring",
+    "stageguide.core.sharecode",
+  ]) {
     pyodide.pyimport(name).destroy();
   }
   pyodide.runPython(INTROSPECT);
@@ -70,10 +79,11 @@ async function main() {
       const request = JSON.parse(line);
       id = request.id ?? null;
       if (request.kind === "__introspect__") reply({ id, reply: introspect() });
-      else if (request.kind === "__batch__") reply({ id, replies: request.payload.map((r) => call(r.kind, r.payload)) });
+      else if (request.kind === "__batch__")
+        reply({ id, replies: request.payload.map((r) => call(r.kind, r.payload)) });
       else reply({ id, reply: call(request.kind, request.payload) });
     } catch (error) {
-      reply({ id, error: String(error && error.stack ? error.stack : error) });
+      reply({ id, error: String(error?.stack ? error.stack : error) });
     }
   }
   introspect.destroy();
@@ -82,6 +92,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`engine_server.mjs: ${error && error.stack ? error.stack : error}\n`);
+  process.stderr.write(`engine_server.mjs: ${error?.stack ? error.stack : error}\n`);
   process.exit(1);
 });

@@ -43,7 +43,9 @@ async function main() {
   const partial = `${outPath}.partial`;
   await fs.writeFile(partial, gzipped);
   await fs.rename(partial, outPath);
-  process.stdout.write(JSON.stringify({ raw: memory.byteLength, gzipped: gzipped.byteLength, make_ms: makeMs, restore_ms: restoreMs }) + "\n");
+  process.stdout.write(
+    `${JSON.stringify({ raw: memory.byteLength, gzipped: gzipped.byteLength, make_ms: makeMs, restore_ms: restoreMs })}\n`,
+  );
   process.exitCode = 0;
 }
 

@@ -39,7 +39,12 @@ function workload(quiz) {
   const groups = (quiz.groups || []).map((g) => g.id);
   const code = (answers, group, name) => ({ quiz: quiz.id, answers, group, name });
   const csvHeader = ["Timestamp", "Name", "Function", ...quiz.statements.map((s) => s.text)];
-  const csvRow = (n, label) => [`2026-01-0${n}`, `Person ${n}`, groups[n % Math.max(groups.length, 1)] || "", ...ids.map(() => label)];
+  const csvRow = (n, label) => [
+    `2026-01-0${n}`,
+    `Person ${n}`,
+    groups[n % Math.max(groups.length, 1)] || "",
+    ...ids.map(() => label),
+  ];
   const csv = [csvHeader, csvRow(1, quiz.scale[0].label), csvRow(2, String(high)), csvRow(3, "not an answer")]
     .map((row) => row.map((cell) => `"${String(cell).replaceAll('"', '""')}"`).join(","))
     .join("\n");
@@ -100,19 +105,22 @@ async function main() {
     const workbook = (await fs.readFile(spreadsheet.workbook)).toString("base64");
     for (const quizPath of quizPaths) {
       const quiz = JSON.parse(await fs.readFile(quizPath, "utf8"));
-      const reply = JSON.parse(api.handle("team", JSON.stringify({ quiz: quiz.id, file: { name: "sample.xlsx", base64: workbook } })));
-      if (!reply.ok && quizPath === quizPaths[0]) throw new Error(`reading the sample workbook failed: ${reply.error.message}`);
+      const reply = JSON.parse(
+        api.handle("team", JSON.stringify({ quiz: quiz.id, file: { name: "sample.xlsx", base64: workbook } })),
+      );
+      if (!reply.ok && quizPath === quizPaths[0])
+        throw new Error(`reading the sample workbook failed: ${reply.error.message}`);
       api.handle("team", JSON.stringify({ quiz: quiz.id, file: { name: "damaged.xlsx", base64: "UEsDBAAAAAAAAAAA" } }));
     }
     const known = new Set(core.files);
     spreadsheetFiles = JSON.parse(report()).files.filter((name) => !known.has(name));
   }
-  process.stdout.write(JSON.stringify({ ok: true, ...core, spreadsheet_files: spreadsheetFiles }) + "\n");
+  process.stdout.write(`${JSON.stringify({ ok: true, ...core, spreadsheet_files: spreadsheetFiles })}\n`);
   report.destroy();
   api.destroy();
 }
 
 main().catch((error) => {
-  process.stdout.write(JSON.stringify({ ok: false, message: String(error && error.stack ? error.stack : error) }) + "\n");
+  process.stdout.write(`${JSON.stringify({ ok: false, message: String(error?.stack ? error.stack : error) })}\n`);
   process.exitCode = 1;
 });

@@ -1,9 +1,9 @@
 // stageguide service worker: keeps the quiz working offline and repeat visits fast.
 //
 // Registered by the quiz page only (guide pages never trigger the runtime download),
-// as `stageguide-sw.js?v=<version>` at the site root. The version is a hash of what it
-// precaches, so a new build changes the script URL, a new worker installs its own
-// cache, and the old cache is deleted when it activates.
+// as `stageguide-sw.js?manifest=<path of offline.json>&v=<version>` at the site root.
+// The version is a hash of what it precaches, so a new build changes the script URL,
+// a new worker installs its own cache, and the old cache is deleted when it activates.
 //   - Pinned files (the Pyodide runtime, the compiled wheel, the quiz data, our
 //     scripts and styles): cache first, from the list in offline.json. Their URLs
 //     carry a hash of their content (plugin/buildnames.py), so a new build's page asks
@@ -11,11 +11,24 @@
 //     old build's file.
 //   - Pages and everything else on the site: network first, the cached copy when offline.
 
-const VERSION = new URL(self.location.href).searchParams.get("v") || "unversioned";
+const PARAMS = new URL(self.location.href).searchParams;
+const VERSION = PARAMS.get("v") || "unversioned";
 const PREFIX = "stageguide-";
 const CACHE = `${PREFIX}${VERSION}`;
 const SCOPE = new URL(self.registration.scope);
-const MANIFEST = new URL("assets/stageguide/offline.json", SCOPE);
+// The list of files to keep (offline.json), named by the page that registers this worker
+// (its settings come from the plugin) relative to the site root. Only a file of this site.
+const MANIFEST = manifestUrl(PARAMS.get("manifest"));
+
+function manifestUrl(path) {
+  const url = path ? new URL(path, SCOPE) : null;
+  if (!url || url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) {
+    throw new Error(
+      `offline manifest: ${path ? `${path} is not a file of this site` : "no manifest= in the worker's URL"}`,
+    );
+  }
+  return url;
+}
 
 let precached = null; // Promise<Set<string>> of absolute URLs served cache-first
 
@@ -45,7 +58,9 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       const names = await caches.keys();
-      await Promise.all(names.filter((name) => name.startsWith(PREFIX) && name !== CACHE).map((name) => caches.delete(name)));
+      await Promise.all(
+        names.filter((name) => name.startsWith(PREFIX) && name !== CACHE).map((name) => caches.delete(name)),
+      );
       await self.clients.claim();
     })(),
   );

@@ -20,7 +20,8 @@ from ..buildtools.runtime import TEXT_SUFFIXES, copy_runtime, download_sizes, tr
 from ..buildtools.snapshot import build_snapshot
 from ..buildtools.wheel import PACKAGE, build_wheel
 from ..core import Quiz, QuizError
-from ..core.limits import MAX_CSV_BYTES
+from ..core.limits import MAX_CSV_BYTES, MAX_RESPONDENTS
+from ..core.sharecode import MAX_NAME_LENGTH
 from ..quizfile import read_quiz
 from .buildnames import content_hash, engine_build, hashed_folder, hashed_name
 from .config import StageguideConfig
@@ -33,11 +34,15 @@ log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
 SITE_DIR = "assets/stageguide"
+# In this order: each uses the parts of window.stageguide that the ones before it add
+# (engine.js the worker client, ui.js the shared UI, chart.js the team chart).
 SCRIPTS = (
     "engine.js",
+    "ui.js",
+    "chart.js",
     "quiz.js",
     "team.js",
-)  # engine.js first: the others use window.stageguide.engine
+)
 
 
 class StageguidePlugin(BasePlugin[StageguideConfig]):  # type: ignore[no-untyped-call]  # as in config.py
@@ -363,7 +368,18 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):  # type: ignore[no-untyped
             "sizes": self.sizes,
             "transfer": self.transfer,
             "timeout_ms": int(self.config.engine_timeout * 1000),
-            "limits": {"file_bytes": MAX_CSV_BYTES},
-            "sw": {"url": url(SW_NAME), "version": self.sw_version} if self.sw_version else None,
+            # The core's limits, so the form, the page's checks and its wording quote the same ones.
+            "limits": {
+                "file_bytes": MAX_CSV_BYTES,
+                "respondents": MAX_RESPONDENTS,
+                "name_length": MAX_NAME_LENGTH,
+            },
+            "sw": {
+                "url": url(SW_NAME),
+                "version": self.sw_version,
+                "manifest": f"{SITE_DIR}/{MANIFEST_NAME}",  # relative to the site root, its scope
+            }
+            if self.sw_version
+            else None,
             "engine_script": url(self.asset_paths["engine.js"]),
         }

@@ -8,6 +8,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..core import Quiz
+from ..core.limits import describe_size
 
 QUIZ_MARKER = "<!-- stageguide:quiz -->"
 TEAM_MARKER = "<!-- stageguide:team -->"
@@ -15,13 +16,15 @@ TEAM_MARKER = "<!-- stageguide:team -->"
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("stageguide", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["size"] = describe_size  # "2 MB", worded as the core's own messages
+    return env
 
 
 def render_quiz(quiz: Quiz, settings: dict[str, Any]) -> str:

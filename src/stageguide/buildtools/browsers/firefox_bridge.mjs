@@ -92,10 +92,10 @@ for await (const line of lines) {
     const op = ops[request.op];
     if (!op) throw new Error(`unknown op ${request.op}`);
     const value = await op(...(request.args ?? []));
-    process.stdout.write(JSON.stringify({ id, ok: true, value }) + "\n");
+    process.stdout.write(`${JSON.stringify({ id, ok: true, value })}\n`);
     if (request.op === "quit") break;
   } catch (error) {
-    process.stdout.write(JSON.stringify({ id, ok: false, error: String(error?.message ?? error) }) + "\n");
+    process.stdout.write(`${JSON.stringify({ id, ok: false, error: String(error?.message ?? error) })}\n`);
   }
 }
 if (browser) await browser.close();
