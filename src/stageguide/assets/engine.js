@@ -20,6 +20,7 @@
     timer: 0,
     progress: { phase: "download", loaded: 0, total: 0 }, // what the worker last reported while loading
     readyAt: null,
+    timings: {}, // when each start-up step happened, ms since navigation start (posted by the worker)
   };
 
   // How long the engine may go without progress before it counts as failed. Bytes
@@ -91,6 +92,7 @@
       if (type === "ready") {
         clearTimeout(engine.timer);
         engine.start = (data && data.start) || "cold";
+        engine.timings = (data && data.timings) || {};
         engine.readyAt = performance.now();
         engine.state = "ready";
         engineNotify();
@@ -116,7 +118,7 @@
     worker.postMessage({
       id: 0,
       type: "init",
-      data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet, shipped, sizes: settings.sizes || {}, transfer: settings.transfer || {}, controlled },
+      data: { pyodide: urls.pyodide, wheel: urls.wheel, quiz: urls.quiz, snapshot, spreadsheet, shipped, sizes: settings.sizes || {}, transfer: settings.transfer || {}, controlled, origin: performance.timeOrigin },
     });
   }
 
@@ -230,6 +232,7 @@
       startedFrom: () => engine.start,
       progress: () => ({ ...engine.progress }),
       readyAt: () => engine.readyAt, // ms since navigation start when it became ready (for the bench)
+      timings: () => ({ ...engine.timings }),
     }),
   });
   if (early) engineStart(JSON.parse(early.dataset.sgSettings));
