@@ -86,8 +86,13 @@ async function main() {
   if (reply.ok) {
     fs.writeFileSync(targetZip, pyodide.FS.readFile("/tmp/stdlib-out.zip"));
     // The proof: a fresh interpreter starts from the result, importing from its bytecode.
-    const fresh = await loadPyodide({ indexURL: pyodideDir + path.sep, stdLibURL: targetZip, stdout: toStderr, stderr: toStderr });
-    reply.from_bytecode = JSON.parse(fresh.runPython(CHECK)).from_bytecode;
+    try {
+      const fresh = await loadPyodide({ indexURL: pyodideDir + path.sep, stdLibURL: targetZip, stdout: toStderr, stderr: toStderr });
+      reply.from_bytecode = JSON.parse(fresh.runPython(CHECK)).from_bytecode;
+    } catch (error) {
+      const first = String((error && error.message) || error).trim().split("\n").slice(-1)[0];
+      reply = { ok: false, message: `Pyodide does not start from the compiled zip (${first.slice(0, 300)})` };
+    }
   }
   process.stdout.write(JSON.stringify(reply) + "\n");
 }
