@@ -29,12 +29,13 @@ TRACE_TIMEOUT = 180
 COMPILER = Path(__file__).resolve().parent.parent / "node" / "compile_stdlib.mjs"
 COMPILE_TIMEOUT = 300
 # A module ships as bytecode when that adds at most this many deflated bytes per byte of
-# its source. Compiling a byte of source at start-up costs about 0.5 us of CPU in Chromium
-# on this project's 2-core bench machine (more on a phone); 0.07 bytes take 0.35 us on a
-# Slow 4G link (1.6 Mbit/s), so each module so chosen is a win even there. Set to keep
-# the cold quiz page within its 4.8 MB budget: about two thirds of the source (by size)
-# becomes bytecode for 35 KB more; all of it would be about 155 KB more.
-BYTECODE_EXTRA_PER_BYTE = 0.07
+# its source. Compiling a byte of source at start-up costs about 0.3 us of CPU (Pyodide
+# under Node on this project's 2-core bench machine; more on a phone), while 0.05 bytes
+# take 0.25 us on a Slow 4G link (1.6 Mbit/s), so each module so chosen is a win even
+# there. Set for the cold quiz page's 4.8 MB budget: 51 of 139 modules, about half the
+# source by size, for 6 KB more (0.07 would be two thirds for 34 KB, leaving the budget
+# 9 KB of margin; everything would be 155 KB, over it).
+BYTECODE_EXTRA_PER_BYTE = 0.05
 # Codecs that text arriving from a browser or a CSV export can ask for, traced or not.
 ALWAYS = frozenset(
     f"encodings/{name}.py"
