@@ -21,6 +21,7 @@
     timer: 0,
     progress: { phase: "download", loaded: 0, total: 0 }, // what the worker last reported while loading
     readyAt: null,
+    timings: {}, // when each start-up step happened, ms since navigation start (posted by the worker)
   };
 
   // How long the engine may go without progress before it counts as failed. Bytes
@@ -105,6 +106,7 @@
       if (type === "ready") {
         clearTimeout(engine.timer);
         engine.start = data?.start || "cold";
+        engine.timings = data?.timings || {};
         engine.readyAt = performance.now();
         engine.state = "ready";
         engineNotify();
@@ -140,6 +142,7 @@
         sizes: settings.sizes || {},
         transfer: settings.transfer || {},
         controlled,
+        origin: performance.timeOrigin,
       },
     });
   }
@@ -196,6 +199,7 @@
       startedFrom: () => engine.start,
       progress: () => ({ ...engine.progress }),
       readyAt: () => engine.readyAt, // ms since navigation start when it became ready (for the bench)
+      timings: () => ({ ...engine.timings }),
     }),
   });
   if (early) engineStart(JSON.parse(early.dataset.sgSettings));

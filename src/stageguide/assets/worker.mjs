@@ -38,8 +38,16 @@ let snapshotTimer = 0;
 let spreadsheetUrl = null; // the .xlsx reader's bundle, fetched the first time a spreadsheet arrives
 let spreadsheetReady = null; // Promise, created once
 
+// When each start-up step happened, in ms since the page's navigation start (the worker's
+// clock has its own origin), posted with "ready" for the bench and for anyone profiling.
+const timings = {};
+const mark = (name) => {
+  timings[name] ??= Math.round(performance.timeOrigin + performance.now() - pageOrigin);
+};
+let pageOrigin = performance.timeOrigin;
+
 // ------------------------------------------------------------------ progress
-const progress = { phase: "download", loaded: 0, total: 0, files: new Map(), sentAt: 0, timer: 0 };
+const progress = { phase: "download", loaded: 0, total: 0, files: new Map(), waiting: 0, sentAt: 0, timer: 0 };
 
 // `size`: the file's bytes as scripts read them; `weight`: what it costs on the wire
 // (smaller for text the host gzips), which is what the page's figures add up.
@@ -61,14 +69,17 @@ function received(name, bytes) {
 function finished(name) {
   const file = progress.files.get(name);
   if (!file || file.done) return;
+  mark(`${name} done`);
   received(name, file.size);
   file.done = true;
-  if (progress.phase === "download" && [...progress.files.values()].every((f) => f.done)) setPhase("start");
+  if (progress.phase === "download" && !progress.waiting && [...progress.files.values()].every((f) => f.done))
+    setPhase("start");
   else report();
 }
 
 function setPhase(phase) {
   progress.phase = phase;
+  mark(`phase ${phase}`);
   report(true);
 }
 
@@ -101,35 +112,46 @@ function countBody(name, response) {
 }
 
 // -------------------------------------------------------------------- start
-async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, shipped, sizes, transfer, controlled }) {
+async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, shipped, sizes, transfer, controlled, origin }) {
+  if (origin) pageOrigin = origin;
   spreadsheetUrl = spreadsheet || null;
   sizes ??= {};
   transfer ??= {};
+  mark("init");
   setPhase("download");
-  const plan = await planWasm(pyodide, sizes, controlled);
-  for (const name of [
-    "pyodide.mjs",
-    "pyodide.asm.mjs",
-    plan.name,
-    "python_stdlib.zip",
-    "pyodide-lock.json",
-    "wheel",
-    "quiz",
-  ]) {
+  for (const name of ["pyodide.mjs", "pyodide.asm.mjs", "python_stdlib.zip", "pyodide-lock.json", "wheel", "quiz"]) {
     if (sizes[name]) expect(name, sizes[name], transfer[name] || sizes[name]);
   }
+  // The wasm is counted at the size of the .gz (the usual choice) until the HEAD says which
+  // file travels, so the total the visitor sees does not jump once that is known.
+  const guess = (typeof DecompressionStream !== "undefined" && sizes[GZ]) || sizes[WASM] || 0;
+  progress.total += guess;
+  progress.waiting += 1;
   report(true);
   installFetch(pyodide);
-  const wasm = openWasm(pyodide + plan.name, plan);
-  wasmHandoff = { url: pyodide + WASM, response: wasm.response };
-  const [{ loadPyodide }, asm, wheelBytes, quizData, saved] = await Promise.all([
+  // Everything but the wasm starts now, so the network is busy while the host is asked
+  // whether it compresses wasm (one round trip that would otherwise be dead time).
+  const early = [
     imported(`${pyodide}pyodide.mjs`, "pyodide.mjs"),
     imported(`${pyodide}pyodide.asm.mjs`, "pyodide.asm.mjs"),
     fetchOk(wheel, "wheel").then((r) => r.arrayBuffer()),
     fetchOk(quiz, "quiz").then((r) => r.json()),
     readSnapshot(snapshot).then((bytes) => bytes ?? readShipped(shipped)),
+  ];
+  // Awaited below, where a failure is reported once; until then none may go unhandled.
+  for (const step of early) step.catch(() => {});
+  const plan = await planWasm(pyodide, sizes, controlled);
+  progress.total -= guess;
+  progress.waiting -= 1;
+  if (sizes[plan.name]) expect(plan.name, sizes[plan.name], transfer[plan.name] || sizes[plan.name]);
+  report(true);
+  const wasm = openWasm(pyodide + plan.name, plan);
+  wasmHandoff = { url: pyodide + WASM, response: wasm.response };
+  const [{ loadPyodide }, asm, wheelBytes, quizData, saved] = await Promise.all([
+    ...early,
     wasm.response, // a blocked, missing or mislabelled wasm fails here, long before any timeout
   ]);
+  mark("fetched");
   // Pyodide never rejects when the wasm fails mid-way; `wasm.failed` does.
   const boot = (options) =>
     Promise.race([
@@ -148,12 +170,15 @@ async function start({ pyodide, wheel, quiz, snapshot, spreadsheet, shipped, siz
   }
   const fresh = py === null; // after a damaged snapshot Pyodide fetches the plain wasm itself (rare)
   py ??= await boot({ _makeSnapshot: Boolean(snapshot) });
+  mark("python started");
   setPhase("quiz");
   py.unpackArchive(wheelBytes, "wheel");
   const api = py.pyimport("stageguide.core.api");
   if (fresh && snapshot) snapshotLater = () => saveSnapshot(py, snapshot);
   const handle = (kind, data) => JSON.parse(api.handle(kind, JSON.stringify(data ?? {})));
+  mark("core imported");
   const loaded = handle("load", { quiz: quizData, source: quiz });
+  mark("quiz loaded");
   if (!loaded.ok) throw new Error(loaded.error.message);
   handle.py = py;
   return handle;
@@ -223,6 +248,7 @@ function installFetch(base) {
   self.fetch = (input, init) => {
     const url = String(input instanceof Request ? input.url : input);
     if (wasmHandoff && url === wasmHandoff.url) {
+      mark("wasm asked");
       const { response } = wasmHandoff;
       wasmHandoff = null; // once: a second start (after a damaged snapshot) needs a new stream
       return response;
@@ -251,7 +277,9 @@ function openWasm(url, plan) {
   const response = (async () => {
     let source;
     try {
+      mark("wasm requested");
       source = await nativeFetch(url);
+      mark("wasm headers");
     } catch (error) {
       throw new Error(`${name} could not be downloaded (${error.message || error})`);
     }
@@ -304,6 +332,7 @@ function openWasm(url, plan) {
     let checked = new Uint8Array(0);
     const check = new TransformStream({
       transform(chunk, controller) {
+        mark("wasm compiling");
         if (checked.length < 4) {
           checked = concat(checked, chunk.subarray(0, 4));
           if (
@@ -314,6 +343,9 @@ function openWasm(url, plan) {
           }
         }
         controller.enqueue(chunk);
+      },
+      flush() {
+        mark("wasm consumed");
       },
     });
     body
@@ -436,7 +468,7 @@ self.addEventListener("message", async (event) => {
     handleReady ??= start(data);
     try {
       await handleReady;
-      self.postMessage({ id, type: "ready", data: { start: startedFrom } });
+      self.postMessage({ id, type: "ready", data: { start: startedFrom, timings } });
       scheduleSnapshot();
     } catch (error) {
       self.postMessage({ id, type: "failed", error: String(error?.message ?? error) });

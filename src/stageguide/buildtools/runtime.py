@@ -133,6 +133,8 @@ def copy_runtime(
     from .stdlib import trim_stdlib
 
     version = pyodide_version(root)
+    previous = _previous_entries(dest_dir)
+    notes: list[str] = []
     sources = runtime_files(root)
     dest_dir.mkdir(parents=True, exist_ok=True)
     entries: list[dict[str, Any]] = []
@@ -140,10 +142,14 @@ def copy_runtime(
     saved = 0
     for source in sources:
         data = source.read_bytes()
+        made_from = None
         if stdlib_files is not None and source.name in (STDLIB_ZIP, LOCK_FILE):
             trimmed = (
                 trim_stdlib(data, stdlib_files) if source.name == STDLIB_ZIP else _empty_lock(data)
             )
+            if source.name == STDLIB_ZIP:
+                made_from = hashlib.sha256(trimmed).hexdigest()
+                trimmed = _bytecode_stdlib(root, trimmed, made_from, dest_dir, previous, notes)
             saved += len(data) - len(trimmed)
             data = trimmed
         digest = hashlib.sha256(data).hexdigest()
@@ -155,7 +161,10 @@ def copy_runtime(
         ):
             replace_file(target, data)
             copied += 1
-        entries.append({"name": source.name, "size": len(data), "sha256": digest})
+        entry: dict[str, object] = {"name": source.name, "size": len(data), "sha256": digest}
+        if made_from:
+            entry["from_sha256"] = made_from
+        entries.append(entry)
         if source.name == WASM:
             entries.append(_precompress(data, digest, dest_dir))
     manifest = {
@@ -166,15 +175,16 @@ def copy_runtime(
     }
     path = dest_dir / MANIFEST
     replace_file(path, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
-    total = sum(int(e["size"]) for e in entries)
+    total = sum(dest_dir.joinpath(str(e["name"])).stat().st_size for e in entries)
     trimmed_note = (
-        f", trimmed: {len(stdlib_files)} stdlib files, no package index, {saved / 1e6:.1f} MB saved"
+        f", trimmed: {len(stdlib_files)} stdlib files{''.join('; ' + n for n in notes)}, "
+        f"no package index, {saved / 1e6:.1f} MB saved"
         if stdlib_files is not None
         else ""
     )
     progress(
-        f"runtime: Pyodide {version}, {len(entries)} files, {total / 1e6:.1f} MB ({copied} "
-        f"copied{trimmed_note}) -> {dest_dir}"
+        f"runtime: Pyodide {version}, {len(entries)} files, {total / 1e6:.1f} MB "
+        f"({copied} copied{trimmed_note}) -> {dest_dir}"
     )
     return path
 
@@ -214,6 +224,43 @@ def _precompress(wasm: bytes, wasm_digest: str, dest_dir: Path) -> dict[str, obj
         "sha256": hashlib.sha256(data).hexdigest(),
         "from_sha256": wasm_digest,
     }
+
+
+def _previous_entries(dest_dir: Path) -> dict[str, dict[str, object]]:
+    """The last build's manifest entries by file name (none when there is no readable manifest)."""
+    try:
+        manifest = json.loads((dest_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {str(entry["name"]): entry for entry in manifest["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _bytecode_stdlib(
+    root: Path,
+    trimmed: bytes,
+    trimmed_digest: str,
+    dest_dir: Path,
+    previous: dict[str, dict[str, object]],
+    notes: list[str],
+) -> bytes:
+    """The trimmed stdlib with bytecode (stdlib.precompile_stdlib), reused while its source zip is unchanged.
+
+    Compiling takes ten seconds or more, so the manifest remembers which trimmed zip the
+    shipped one was made from, as it does for the precompressed wasm.
+    """
+    from .stdlib import precompile_stdlib
+
+    entry = previous.get(STDLIB_ZIP) or {}
+    target = dest_dir / STDLIB_ZIP
+    if (
+        entry.get("from_sha256") == trimmed_digest
+        and target.is_file()
+        and sha256_file(target) == entry.get("sha256")
+    ):
+        return target.read_bytes()
+    data, note = precompile_stdlib(node_executable(), pyodide_dir(root), trimmed)
+    notes.append(note)
+    return data
 
 
 def _empty_lock(data: bytes) -> bytes:
