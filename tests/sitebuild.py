@@ -63,7 +63,7 @@ def built_file(site: Path, name: str) -> str:
     """The site-relative path a build gave `name` (`quiz.js`, `worker.mjs`, `pyodide.asm.wasm`, a wheel, the quiz JSON).
 
     Scripts and styles carry a content hash in their name, the engine and runtime files
-    sit in content-hashed folders (see stageguide.plugin.buildnames).
+    sit in content-hashed folders (see stageguide.sitestep.buildnames).
     """
     stem, _, suffix = name.rpartition(".")
     base = site / "assets" / "stageguide"

@@ -11,7 +11,7 @@ from sitebuild import REPO, built_file, run_mkdocs_build, variant_config
 from sitecontent import site_quiz
 
 from stageguide.plugin.config import StageguideConfig
-from stageguide.plugin.render import render_quiz
+from stageguide.sitestep.render import render_quiz
 from stageguide.quizfile import parse_quiz, read_quiz
 
 QUIZ_FILE = site_quiz()  # whatever quiz the site uses: these tests hold for any model
