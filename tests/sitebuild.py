@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,50 @@ def built_file(site: Path, name: str) -> str:
             f"expected one built file for {name} under {base}, found {[str(p) for p in found]}"
         )
     return found[0].relative_to(site).as_posix()
+
+
+def zensical_missing() -> str | None:
+    """Why `zensical build` cannot run here, or None when it can."""
+    import importlib.util
+
+    if importlib.util.find_spec("zensical") is None:
+        return "Zensical is not installed (`pip install zensical`; README, Building with Zensical)"
+    if importlib.util.find_spec("zensical_ui") is None:
+        return "Zensical's theme package zensical-ui is not installed"
+    return None
+
+
+def run_zensical_build(
+    folder: Path, site_url: str | None = None, quiz_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`zensical build` of the real site into folder/site, then `python -m stageguide.sitestep`.
+
+    Zensical wants docs_dir and site_dir inside the config's folder, so the config that
+    inherits the real one sits in `folder` with a copy of the real docs/. Returns the
+    step's run (the build's own failure is raised at once).
+    """
+    config = variant_config(folder, {}, quiz_text)
+    data = json.loads(config.read_text(encoding="utf-8"))
+    shutil.copytree(REPO / "docs", folder / "docs")  # a link is refused: Zensical resolves it
+    config.write_text(
+        json.dumps({**data, "docs_dir": "docs", "site_dir": "site"}), encoding="utf-8"
+    )
+    env = dict(os.environ, **({"SITE_URL": site_url} if site_url else {}))
+    built = subprocess.run(
+        [sys.executable, "-m", "zensical", "build", "-f", str(config)],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if built.returncode != 0:
+        raise AssertionError(f"zensical build failed:\n{built.stdout}\n{built.stderr}")
+    return subprocess.run(
+        [sys.executable, "-m", "stageguide.sitestep", "-f", str(config)],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

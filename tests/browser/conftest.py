@@ -16,7 +16,9 @@ from playwright.sync_api import Page, Request
 from sitebuild import (  # noqa: F401 - re-exported for the tests here
     REPO,
     run_mkdocs_build,
+    run_zensical_build,
     variant_config,
+    zensical_missing,
 )
 
 from stageguide.buildtools.chromium import CHROMIUM, CHROMIUM_FLAGS
@@ -65,10 +67,32 @@ def serve_site(config: Path, dest: Path, prefix: str = "/") -> SiteServer:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+def mkdocs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
     running = serve_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("site") / "site")
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def server(mkdocs_server: SiteServer) -> SiteServer:
+    """The site as MkDocs builds it, the primary path every browser test uses."""
+    return mkdocs_server
+
+
+@pytest.fixture(scope="session")
+def zensical_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The same site built by `zensical build` plus `python -m stageguide.sitestep`."""
+    reason = zensical_missing()
+    if reason:
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("zensical")
+    dest = folder / "site"
+    dest.mkdir()
+    with SiteServer(dest) as running:
+        step = run_zensical_build(folder, site_url=running.url)
+        if step.returncode != 0:
+            pytest.fail(f"the step after zensical build failed:\n{step.stdout}\n{step.stderr}")
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -90,6 +90,7 @@ def read_site_config(config_file: Path, site_dir: Path | None = None) -> SiteCon
         raise SiteStepError(f"stageguide: {config_file} is not valid YAML: {error}") from None
     if not isinstance(data, dict):
         raise SiteStepError(f"stageguide: {config_file}: expected a mapping of settings")
+    data = _inherit(config_file, data)
     here = config_file.parent
     return SiteConfig(
         config_file=config_file,
@@ -98,6 +99,31 @@ def read_site_config(config_file: Path, site_dir: Path | None = None) -> SiteCon
         use_directory_urls=bool(data.get("use_directory_urls", True)),
         options=_plugin_options(config_file, data.get("plugins")),
     )
+
+
+def _inherit(config_file: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """`INHERIT: parent.yml`, merged as MkDocs and Zensical do: mappings deeply, the child winning."""
+    parent_name = data.pop("INHERIT", None)
+    if parent_name is None:
+        return data
+    parent_file = (config_file.parent / str(parent_name)).resolve()
+    try:
+        parent = yaml.load(parent_file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    except (OSError, yaml.YAMLError) as error:
+        raise SiteStepError(
+            f"stageguide: {config_file}: INHERIT: cannot read {parent_file}: {error}"
+        ) from None
+    return _merge(_inherit(parent_file, dict(parent or {})), data)
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def _plugin_options(config_file: Path, plugins: Any) -> StepOptions:
