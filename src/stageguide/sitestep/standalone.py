@@ -42,9 +42,8 @@ def apply_to_built_site(config: SiteConfig, log: Callable[[str], None] = print) 
         log("stageguide: the plugin is turned off (enabled: false); the site is left as it is")
         return 0
     step = SiteStep(config.options, log=log)
-    step.prepare(config.config_dir)
     # The strict build's check: every stage page the quiz links to must exist.
-    step.missing_pages(lambda path: (config.docs_dir / path).is_file())
+    step.prepare(config.config_dir, is_page=lambda path: (config.docs_dir / path).is_file())
     added = step.site_files()
     for dest, source in added.items():
         target = site_dir / dest

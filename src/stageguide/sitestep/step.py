@@ -72,8 +72,11 @@ class SiteStep:
 
     # -- before the pages: quiz, engine, names ---------------------------------
 
-    def prepare(self, config_dir: Path) -> None:
-        """Validate the quiz and the options, compile the engine, name every file by its hash."""
+    def prepare(self, config_dir: Path, is_page: Callable[[str], bool] | None = None) -> None:
+        """Validate the quiz and the options, compile the engine, name every file by its hash.
+
+        With `is_page`, the quiz's stage pages are checked before the (slow) engine build.
+        """
         options = self.options
         self.engine_pages = {}
         self.quiz_path = (config_dir / options.quiz).resolve()
@@ -87,6 +90,8 @@ class SiteStep:
             raise SiteStepError(
                 f"stageguide: engine_timeout must be a positive number of seconds, not {options.engine_timeout}"
             )
+        if is_page is not None:
+            self.missing_pages(is_page)
         self.root = self._resolve_root(config_dir)
         self.cache = (config_dir / options.cache_dir).resolve()
         self._generate_engine()
