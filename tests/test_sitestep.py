@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from mkdocs.utils import get_relative_url
-from sitebuild import run_zensical_build, variant_config, zensical_missing
+from sitebuild import REPO, run_zensical_build, variant_config, zensical_missing
 from sitecontent import site_quiz
 
 from stageguide.quizfile import read_quiz
@@ -112,6 +112,18 @@ def test_the_step_refuses_a_site_it_has_already_been_through(tmp_path: Path) -> 
     assert done.returncode == 2 and "has been through this step already" in done.stderr
 
 
+def _marked_pages() -> dict[str, str]:
+    """Page URL -> `quiz` or `team`, for the site's Markdown pages holding a marker (any model)."""
+    docs = REPO / "docs"
+    found = {}
+    for source in sorted(docs.rglob("*.md")):
+        text = source.read_text(encoding="utf-8")
+        for kind in ("quiz", "team"):
+            if f"<!-- stageguide:{kind} -->" in text:
+                found[page_url(source.relative_to(docs).as_posix())] = kind
+    return found
+
+
 @pytest.fixture(scope="module")
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reason = zensical_missing()
@@ -126,10 +138,12 @@ def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_zensical_build_and_the_step_render_the_markers_and_ship_hashed_assets(
     zensical_site: Path,
 ) -> None:
+    marked = _marked_pages()
+    assert "quiz/" in marked, "the site's docs hold the quiz marker on quiz.md"
     quiz = (zensical_site / "quiz" / "index.html").read_text(encoding="utf-8")
-    team = (zensical_site / "team" / "index.html").read_text(encoding="utf-8")
-    assert "<!-- stageguide:quiz -->" not in quiz and "data-stageguide-quiz" in quiz
-    assert "<!-- stageguide:team -->" not in team and "data-stageguide-team" in team
+    for url, kind in marked.items():
+        html = (zensical_site / url / "index.html").read_text(encoding="utf-8")
+        assert f"<!-- stageguide:{kind} -->" not in html and f"data-stageguide-{kind}" in html
     settings = json.loads(re.search(r"data-sg-settings='([^']*)'", quiz).group(1))  # type: ignore[union-attr]
     for key in ("worker", "wheel", "quiz"):
         assert (zensical_site / "quiz" / settings["urls"][key]).resolve().is_file(), key
@@ -140,7 +154,7 @@ def test_zensical_build_and_the_step_render_the_markers_and_ship_hashed_assets(
     offline = json.loads(
         (zensical_site / "assets" / "stageguide" / "offline.json").read_text(encoding="utf-8")
     )
-    assert "quiz/" in offline["precache"] and "team/" in offline["precache"]
+    assert set(marked) <= set(offline["precache"])
     for page in sorted(zensical_site.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
         assert '<meta http-equiv="Content-Security-Policy"' in html, page
