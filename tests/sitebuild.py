@@ -8,20 +8,32 @@ from __future__ import annotations
 
 import atexit
 import functools
+import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from paths import MKDOCS_YML, NODE_MODULES, REPO
+from paths import DOCS, MKDOCS_YML, NODE_MODULES, REPO
 
 from stageguide.buildtools import sitebuild
 from stageguide.buildtools.sitebuild import run_mkdocs_build
 from stageguide.buildtools.staticserver import SiteServer
 from stageguide.plugin.config import StageguideConfig
 
-__all__ = ["build_site", "built_file", "run_mkdocs_build", "serve_site", "variant_config"]
+__all__ = [
+    "build_site",
+    "built_file",
+    "run_mkdocs_build",
+    "run_zensical_build",
+    "serve_site",
+    "variant_config",
+    "zensical_missing",
+]
 
 # The plugin cache of the site's own mkdocs.yml (its default cache_dir, beside mkdocs.yml).
 SITE_CACHE = REPO / StageguideConfig.cache_dir.default
@@ -64,7 +76,7 @@ def built_file(site: Path, name: str) -> str:
     """The site-relative path a build gave `name` (`quiz.js`, `worker.mjs`, `pyodide.asm.wasm`, a wheel, the quiz JSON).
 
     Scripts and styles carry a content hash in their name, the engine and runtime files
-    sit in content-hashed folders (see stageguide.plugin.buildnames).
+    sit in content-hashed folders (see stageguide.sitestep.buildnames).
     """
     stem, _, suffix = name.rpartition(".")
     base = site / "assets" / "stageguide"
@@ -100,3 +112,50 @@ def serve_site(config: Path, dest: Path, prefix: str = "/") -> SiteServer:
         running.stop()
         raise
     return running
+
+
+def zensical_missing() -> str | None:
+    """Why `zensical build` cannot run here, or None when it can."""
+    import importlib.util
+
+    if importlib.util.find_spec("zensical") is None:
+        return "Zensical is not installed (`pip install zensical`; README, Building with Zensical)"
+    if importlib.util.find_spec("zensical_ui") is None:
+        return "Zensical's theme package zensical-ui is not installed"
+    return None
+
+
+def run_zensical_build(
+    folder: Path, site_url: str | None = None, quiz_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`zensical build` of the real site into folder/site, then `python -m stageguide.sitestep`.
+
+    Zensical wants docs_dir and site_dir inside the config's folder, so the config that
+    inherits the real one sits in `folder` with a copy of the real docs/. Returns the
+    step's run (the build's own failure is raised at once).
+    """
+    config = variant_config(folder, {}, quiz_text)
+    data = json.loads(config.read_text(encoding="utf-8"))
+    shutil.copytree(DOCS, folder / "docs")  # a link is refused: Zensical resolves it
+    config.write_text(
+        json.dumps({**data, "docs_dir": "docs", "site_dir": "site"}), encoding="utf-8"
+    )
+    env = dict(os.environ, **({"SITE_URL": site_url} if site_url else {}))
+    built = subprocess.run(
+        [sys.executable, "-m", "zensical", "build", "-f", str(config)],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if built.returncode != 0:
+        raise AssertionError(f"zensical build failed:\n{built.stdout}\n{built.stderr}")
+    return subprocess.run(
+        [sys.executable, "-m", "stageguide.sitestep", "-f", str(config)],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

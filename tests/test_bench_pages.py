@@ -10,8 +10,8 @@ from paths import MKDOCS_YML, REPO
 
 from stageguide.buildtools.bench.pages import find_pages, page_url
 from stageguide.buildtools.errors import BuildError
-from stageguide.plugin.render import QUIZ_MARKER
 from stageguide.quizfile import read_quiz
+from stageguide.sitestep.render import QUIZ_MARKER
 
 EXAMPLE = REPO / "examples" / "incident-response"
 EXAMPLE_QUIZ = EXAMPLE / "quiz" / "incident-response.yml"

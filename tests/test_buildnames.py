@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stageguide.plugin.buildnames import content_hash, engine_build, hashed_folder, hashed_name
+from stageguide.sitestep.buildnames import content_hash, engine_build, hashed_folder, hashed_name
 
 
 def _write(path: Path, data: bytes) -> Path:

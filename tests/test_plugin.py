@@ -16,10 +16,10 @@ from sitecontent import site_quiz
 from stageguide.core.limits import MAX_CSV_BYTES, MAX_RESPONDENTS, describe_size
 from stageguide.core.sharecode import MAX_NAME_LENGTH
 from stageguide.plugin.config import StageguideConfig
-from stageguide.plugin.offline import MANIFEST_NAME
-from stageguide.plugin.plugin import SCRIPTS
-from stageguide.plugin.render import render_quiz
 from stageguide.quizfile import parse_quiz, read_quiz
+from stageguide.sitestep.offline import MANIFEST_NAME
+from stageguide.sitestep.render import render_quiz
+from stageguide.sitestep.step import SCRIPTS
 
 SITE_QUIZ = site_quiz()  # whatever quiz the site uses: these tests hold for any model
 QUIZ_TEXT = SITE_QUIZ.read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from paths import MKDOCS_YML
 from playwright.sync_api import Page, Request
-from sitebuild import serve_site
+from sitebuild import run_zensical_build, serve_site, zensical_missing
 
 from stageguide.buildtools.chromium import CHROMIUM, CHROMIUM_FLAGS
 from stageguide.buildtools.staticserver import SiteServer
@@ -39,10 +39,32 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+def mkdocs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
     running = serve_site(MKDOCS_YML, tmp_path_factory.mktemp("site") / "site")
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def server(mkdocs_server: SiteServer) -> SiteServer:
+    """The site as MkDocs builds it, the primary path every browser test uses."""
+    return mkdocs_server
+
+
+@pytest.fixture(scope="session")
+def zensical_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    """The same site built by `zensical build` plus `python -m stageguide.sitestep`."""
+    reason = zensical_missing()
+    if reason:
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("zensical")
+    dest = folder / "site"
+    dest.mkdir()
+    with SiteServer(dest) as running:
+        step = run_zensical_build(folder, site_url=running.url)
+        if step.returncode != 0:
+            pytest.fail(f"the step after zensical build failed:\n{step.stdout}\n{step.stderr}")
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,8 @@ Chromium also runs the full Playwright suite in the other modules; this module r
 a representative subset in all three engines through the engine-neutral drivers in
 stageguide.buildtools.browsers: taking the quiz (checked against CPython's scoring), a share link in a
 fresh profile, the team report from share links, hostile share codes, the strict
-Content Security Policy, and a second visit with the server gone. After every test
+Content Security Policy, and a second visit with the server gone. Chromium runs them
+on the Zensical build of the site as well. After every test
 the page must have made no request outside 127.0.0.1 and logged no CSP violation or
 uncaught error. An engine whose browser is not installed is skipped with the reason,
 except under CI (CI=true), where a missing engine fails: CI installs all three.
@@ -34,9 +35,31 @@ RESULT = "[data-quiz-result]"
 LOCAL = ("http://127.0.0.1:", "blob:", "data:", "about:")
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def browser_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    name = request.param
+# Each engine on the MkDocs build; Chromium also on the Zensical build (README, "Building
+# with Zensical"): the same scenarios, so both generators' sites are held to one standard.
+TARGETS = [*((name, "mkdocs") for name in ENGINES), ("chromium", "zensical")]
+
+
+@pytest.fixture(scope="module", params=TARGETS, ids=[f"{e}-{b}" for e, b in TARGETS])
+def target(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """(browser engine, site generator)."""
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def server(target: tuple[str, str], request: pytest.FixtureRequest) -> SiteServer:
+    """The site as the target's generator built it (overrides conftest's MkDocs-only one)."""
+    return request.getfixturevalue(f"{target[1]}_server")  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def built_site(server: SiteServer) -> Any:
+    return server.root
+
+
+@pytest.fixture(scope="module")
+def browser_engine(target: tuple[str, str], request: pytest.FixtureRequest) -> Iterator[Engine]:
+    name = target[0]
     reason = missing(name)
     if reason:
         if os.environ.get("CI"):

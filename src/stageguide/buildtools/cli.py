@@ -89,9 +89,17 @@ MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 
 
 def run_build(root: Path, args: list[str]) -> int:
-    """A strict `mkdocs build` into site/ (extra args go to mkdocs), then a size report."""
+    """A strict `mkdocs build` into site/ (extra args go to mkdocs), then a size report.
+
+    `--with zensical` builds with Zensical instead (see zensical_build.py).
+    """
     from .sitesize import report_site
 
+    generator, args = _generator(args)
+    if generator == "zensical":
+        from .zensical_build import run_zensical_build
+
+        return run_zensical_build(root, args)
     code = _mkdocs(root, ["build", "--strict", *args])
     if code != 0:
         return code
@@ -103,6 +111,13 @@ def run_build(root: Path, args: list[str]) -> int:
 
 def run_serve(root: Path, args: list[str]) -> int:
     """Build and serve on 127.0.0.1 with live reload (MkDocs' own server)."""
+    generator, args = _generator(args)
+    if generator == "zensical":
+        raise BuildError(
+            "`serve --with zensical` is not offered: Zensical's server rebuilds pages without the "
+            "stageguide step, so its quiz page would be empty. Run `python build.py build --with "
+            "zensical`, then serve site/ with any static server (README, Building with Zensical)"
+        )
     if not any(arg.startswith(("-a", "--dev-addr")) for arg in args):
         args = ["--dev-addr", "127.0.0.1:8000", *args]
     print(
@@ -110,6 +125,25 @@ def run_serve(root: Path, args: list[str]) -> int:
         flush=True,
     )
     return _mkdocs(root, ["serve", "--livereload", *args])
+
+
+GENERATORS = ("mkdocs", "zensical")
+
+
+def _generator(args: list[str]) -> tuple[str, list[str]]:
+    """`--with NAME` (or `--with=NAME`) taken out of args; MkDocs when absent."""
+    rest, name = [], "mkdocs"
+    items = iter(args)
+    for arg in items:
+        if arg == "--with":
+            name = next(items, "")
+        elif arg.startswith("--with="):
+            name = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    if name not in GENERATORS:
+        raise BuildError(f"--with takes one of {', '.join(GENERATORS)}, got {name!r}")
+    return name, rest
 
 
 def _mkdocs(root: Path, args: list[str]) -> int:

@@ -45,7 +45,7 @@ class SitePages:
 
 def find_pages(config: Path) -> SitePages:
     """The quiz, its page and a guide page of the site config builds."""
-    from ...plugin.render import QUIZ_MARKER  # the plugin (mkdocs, jinja2) only once a bench runs
+    from ...sitestep.render import QUIZ_MARKER  # the site step (jinja2) only once a bench runs
 
     data = read_config(config)
     docs = docs_dir(config, data)
@@ -103,7 +103,7 @@ def _all_sources(docs: Path) -> list[str]:
 
 def _markers(page: Path) -> set[str]:
     """Which engine markers the page holds (none for a page that is missing)."""
-    from ...plugin.render import QUIZ_MARKER, TEAM_MARKER
+    from ...sitestep.render import QUIZ_MARKER, TEAM_MARKER
 
     try:
         text = page.read_text(encoding="utf-8")
