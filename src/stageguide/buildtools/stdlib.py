@@ -65,23 +65,13 @@ def trace_stdlib(
     """The stdlib files (paths inside the zip) that running the core in Pyodide imports, and
     those that reading a spreadsheet imports on top (given the bundle and a sample workbook)."""
     extra = ["--spreadsheet", str(spreadsheet[0]), str(spreadsheet[1])] if spreadsheet else []
-    try:
-        done = subprocess.run(
-            [node, str(TRACER), str(pyodide_dir), str(wheel), *extra, *map(str, quiz_jsons)],
-            capture_output=True,
-            text=True,
-            timeout=TRACE_TIMEOUT,
-        )
-    except subprocess.TimeoutExpired:
-        raise BuildError(
-            f"tracing the stdlib inside Pyodide did not finish within {TRACE_TIMEOUT} s"
-        ) from None
-    lines = done.stdout.strip().splitlines()
-    reply: dict[str, Any] = (
-        json.loads(lines[-1]) if lines else {"ok": False, "message": done.stderr.strip()[-2000:]}
+    reply = _node_reply(
+        [node, str(TRACER), str(pyodide_dir), str(wheel), *extra, *map(str, quiz_jsons)],
+        "tracing the stdlib",
+        TRACE_TIMEOUT,
     )
-    if done.returncode != 0 or not reply.get("ok"):
-        raise BuildError(f"tracing the stdlib inside Pyodide failed: {reply.get('message')}")
+    if not reply["ok"]:
+        raise BuildError(f"tracing the stdlib inside Pyodide failed: {reply['message']}")
     return sorted(reply["files"]), sorted(reply.get("spreadsheet_files", []))
 
 
@@ -123,30 +113,16 @@ def precompile_stdlib(
     with tempfile.TemporaryDirectory(prefix="stageguide-stdlib-") as temp:
         source, target = Path(temp) / "in.zip", Path(temp) / "out.zip"
         source.write_bytes(source_zip)
-        try:
-            done = subprocess.run(
-                [
-                    node,
-                    str(COMPILER),
-                    str(pyodide_dir),
-                    str(source),
-                    str(target),
-                    str(extra_per_byte),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=COMPILE_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
-            raise BuildError(
-                f"compiling the stdlib inside Pyodide did not finish within {COMPILE_TIMEOUT} s"
-            ) from None
-        lines = done.stdout.strip().splitlines()
-        reply = json.loads(lines[-1]) if lines else {"ok": False}
-        if done.returncode != 0 or not reply.get("ok"):
+        reply = _node_reply(
+            [node, str(COMPILER), str(pyodide_dir), str(source), str(target), str(extra_per_byte)],
+            "compiling the stdlib",
+            COMPILE_TIMEOUT,
+        )
+        if not reply["ok"]:
             where = f" ({reply['file']}, line {reply.get('line')})" if reply.get("file") else ""
-            detail = reply.get("message") or done.stderr.strip()[-2000:]
-            raise BuildError(f"compiling the stdlib inside Pyodide failed{where}: {detail}")
+            raise BuildError(
+                f"compiling the stdlib inside Pyodide failed{where}: {reply['message']}"
+            )
         if not reply.get("from_bytecode"):
             raise BuildError(
                 "the precompiled stdlib zip started Pyodide without importing any bytecode from it"
@@ -157,3 +133,21 @@ def precompile_stdlib(
         f"({len(data) - len(source_zip):+,} bytes, {time.monotonic() - started:.1f} s)"
     )
     return data, note
+
+
+def _node_reply(command: list[str], doing: str, timeout: int) -> dict[str, Any]:
+    """The JSON reply a node/*.mjs script prints as its last line, with `ok` false and a
+    `message` (its own, else the end of its stderr) whenever the run failed in any way."""
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"{doing} inside Pyodide did not finish within {timeout} s") from None
+    lines = done.stdout.strip().splitlines()
+    try:
+        reply: dict[str, Any] = json.loads(lines[-1]) if lines else {}
+    except json.JSONDecodeError:
+        reply = {}
+    reply["ok"] = bool(reply.get("ok")) and done.returncode == 0
+    if not reply["ok"]:
+        reply["message"] = reply.get("message") or done.stderr.strip()[-2000:] or "no reply"
+    return reply
