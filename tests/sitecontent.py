@@ -10,43 +10,16 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
 
-import yaml
 from paths import MKDOCS_YML, NODE_MODULES, REPO, SAMPLE_QUIZ
 
-DEFAULT_QUIZ = "quiz/sales-marketing.yml"  # the plugin's default for `quiz`
-
-
-class _AnyTagLoader(yaml.SafeLoader):
-    """mkdocs.yml as plain data: `!ENV` and `!!python/name` tags are read, never run."""
-
-
-def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)  # type: ignore[arg-type]
-
-
-_AnyTagLoader.add_multi_constructor("", _any_tag)
+from stageguide.buildtools.sitebuild import quiz_path
 
 
 @functools.cache
 def site_quiz() -> Path:
-    """The quiz file the stageguide plugin in mkdocs.yml is pointed at."""
-    config = yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=_AnyTagLoader) or {}
-    plugins = config.get("plugins") or []
-    entries = (
-        plugins.items()
-        if isinstance(plugins, dict)
-        else [next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins]
-    )
-    for name, options in entries:
-        if name == "stageguide":
-            return (REPO / str((options or {}).get("quiz", DEFAULT_QUIZ))).resolve()
-    raise AssertionError(f"{MKDOCS_YML} does not use the stageguide plugin")
+    """The quiz file the stageguide plugin in mkdocs.yml is pointed at (read as the bench reads it)."""
+    return quiz_path(MKDOCS_YML)
 
 
 def sample_in_use() -> bool:
