@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..buildtools.cachelock import cache_lock
 from ..buildtools.errors import BuildError
 from ..buildtools.runtime import TEXT_SUFFIXES, copy_runtime, download_sizes, transfer_sizes
 from ..buildtools.snapshot import build_snapshot
@@ -99,7 +100,8 @@ class SiteStep:
             self.missing_pages(is_page)
         self.root = self._resolve_root(config_dir)
         self.cache = (config_dir / options.cache_dir).resolve()
-        self._generate_engine()
+        with cache_lock(self.cache, self.log):
+            self._generate_engine()
         self._name_build_files()
 
     @property
