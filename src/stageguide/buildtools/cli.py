@@ -71,9 +71,17 @@ def run_wheel(root: Path, args: list[str]) -> int:
 # --- test --------------------------------------------------------------------
 
 
+# Every CPU runs test files (pytest-xdist): the browser tests spend much of their time waiting
+# on Chromium and Pyodide, so two workers on two CPUs take a third less time than one. A file
+# stays on one worker, so its module fixtures (a built site, a browser) are made once.
+PARALLEL = ("-n", "auto", "--dist", "loadfile")
+
+
 def run_test(root: Path, args: list[str]) -> int:
-    """Run pytest with the arguments given; collecting no tests counts as a failure."""
-    code = subprocess.call([sys.executable, "-m", "pytest", *args], cwd=root)
+    """Run pytest with the arguments given, in parallel unless they say `-n`; no tests is a failure."""
+    chosen = any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args)
+    parallel = () if chosen or "no:xdist" in args else PARALLEL
+    code = subprocess.call([sys.executable, "-m", "pytest", *parallel, *args], cwd=root)
     if code == PYTEST_NO_TESTS:
         print(
             "build.py: error: pytest collected no tests; treating that as a failure",
