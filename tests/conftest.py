@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from cores import CPythonCore, PyodideCore
 from paths import REPO, SALES_QUIZ, TEAM_QUIZ
-from sitecontent import SAMPLE_SKIP_REASON, sample_in_use
+from sitecontent import SAMPLE_SKIP_REASON, reads_the_site, sample_in_use
 
 from stageguide.buildtools.errors import BuildError
 from stageguide.buildtools.runtime import node_executable, pyodide_dir
@@ -19,12 +19,18 @@ from stageguide.buildtools.wheel import WheelBuild, build_wheel
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Skip the sample-content tests in a site that has replaced the sample (tests/sitecontent.py)."""
-    if sample_in_use():
-        return
-    skip = pytest.mark.skip(reason=SAMPLE_SKIP_REASON)
+    """Mark the tests that read the site's own files; skip the sample-content ones in a fork.
+
+    `site`: the test's module uses mkdocs.yml, docs/ or quiz/ (tests/sitecontent.py), so a fork
+    that replaces them can change its outcome (tests/test_fork.py runs exactly these there).
+    """
+    skip = None if sample_in_use() else pytest.mark.skip(reason=SAMPLE_SKIP_REASON)
     for item in items:
-        if item.get_closest_marker("sample") is not None:
+        module = getattr(item, "module", None)
+        sample = item.get_closest_marker("sample") is not None
+        if sample or (module is not None and reads_the_site(module)):
+            item.add_marker(pytest.mark.site)
+        if sample and skip is not None:
             item.add_marker(skip)
 
 

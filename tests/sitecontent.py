@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from types import ModuleType
 
-from paths import MKDOCS_YML, NODE_MODULES, REPO, SAMPLE_QUIZ
+from paths import DOCS, MKDOCS_YML, NODE_MODULES, REPO, SAMPLE_QUIZ, SCHEMA
 
 from stageguide.buildtools.sitebuild import quiz_path
 
@@ -52,3 +53,19 @@ def copy_working_tree(dest: Path) -> Path:
             shutil.copy2(source, dest / name)
     (dest / "node_modules").symlink_to(NODE_MODULES, target_is_directory=True)
     return dest
+
+
+def reads_the_site(module: ModuleType) -> bool:
+    """Whether a test module uses the site's own files: the names a fork's edits reach.
+
+    Those are mkdocs.yml, docs/ and quiz/ (paths.py) and the helpers that read or build
+    them (here and in sitebuild.py). A test module that uses none of them runs the same in a
+    fork as here, so the fork test need not run it again.
+    """
+    import sitebuild
+
+    site_names = (
+        MKDOCS_YML, DOCS, SAMPLE_QUIZ, SCHEMA, site_quiz, sample_in_use, copy_working_tree,
+        sitebuild.variant_config, sitebuild.build_site, sitebuild.serve_site,
+    )  # fmt: skip
+    return any(any(value is name for name in site_names) for value in vars(module).values())
