@@ -7,8 +7,14 @@
 // Only the worker client lives here; what components draw with is in ui.js.
 (() => {
   "use strict";
-  if (window.stageguide?.engine) return; // the early copy already runs; the one at the end of <body> is a no-op
+  // The copy in <head> (and the one after the form) carries the page's settings and starts the
+  // engine at once; the theme's copy at the end of <body> has none. Whichever runs first
+  // defines the client; a later copy with settings only starts it (a no-op once it runs).
   const early = document.currentScript?.closest("[data-sg-settings]");
+  if (window.stageguide?.engine) {
+    if (early) window.stageguide.engine.start(JSON.parse(early.dataset.sgSettings));
+    return;
+  }
 
   const engine = {
     worker: null,
