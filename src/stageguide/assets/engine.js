@@ -7,9 +7,10 @@
 // Only the worker client lives here; what components draw with is in ui.js.
 (() => {
   "use strict";
-  // The copy in <head> (and the one after the form) carries the page's settings and starts the
-  // engine at once; the theme's copy at the end of <body> has none. Whichever runs first
-  // defines the client; a later copy with settings only starts it (a no-op once it runs).
+  // The copy after the form carries the page's settings (its closest data-sg-settings) and
+  // starts the engine at once; the theme's copy at the end of <body> has none. Whichever runs
+  // first defines the client; a later copy with settings only starts it (a no-op once running),
+  // so the engine starts early even when the theme's copy happens to run first.
   const early = document.currentScript?.closest("[data-sg-settings]");
   if (window.stageguide?.engine) {
     if (early) window.stageguide.engine.start(JSON.parse(early.dataset.sgSettings));

@@ -79,7 +79,7 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):  # type: ignore[no-untyped
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or self.step is None:
             return None
-        return self.step.add_early_start(output, page.url)
+        return self.step.add_preload(output, page.url)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.step is None:

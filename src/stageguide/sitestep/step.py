@@ -11,7 +11,6 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterable, Mapping
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +68,6 @@ class SiteStep:
         self.engine_pages: dict[
             str, str
         ] = {}  # page URL -> built file, for pages that start the engine
-        self.page_settings: dict[str, dict[str, Any]] = {}  # page URL -> what its engine needs
         self.sizes: dict[
             str, int
         ] = {}  # bytes of each file the engine downloads, for the progress bar
@@ -87,7 +85,6 @@ class SiteStep:
         """
         options = self.options
         self.engine_pages = {}
-        self.page_settings = {}
         self.quiz_path = (config_dir / options.quiz).resolve()
         self.quiz = self._load_quiz(self.quiz_path)
         if options.runtime == "cdn" and not options.cdn_url.strip():
@@ -176,30 +173,22 @@ class SiteStep:
                 found = True
                 settings = self.settings(page_url, stage_urls)
                 self.engine_pages[page_url] = dest
-                self.page_settings[page_url] = settings
                 # One component per page: a second marker would give two forms the same ids.
                 html = html.replace(marker, render(self.quiz, settings), 1).replace(marker, "")
         return html if found else None
 
-    def add_early_start(self, output: str, page_url: str) -> str | None:
-        """Start the engine from the first bytes of a page that uses it; None on other pages.
-
-        An async engine.js in <head>, carrying the page's settings, spawns the worker as soon
-        as it arrives: it waits neither for the theme's stylesheets (which hold up the parser
-        at the theme's inline scripts) nor for the form to be parsed, so on a slow line the
-        runtime's download starts a round trip or two sooner. The copy after the form (the
-        templates) and the one the theme loads at the end of the page then do nothing.
-        """
-        settings = self.page_settings.get(page_url)
-        if settings is None:
+    def add_preload(self, output: str, page_url: str) -> str | None:
+        """Fetch engine.js from the first bytes of a page that starts the engine; None elsewhere."""
+        if page_url not in self.engine_pages:
             return None
-        src = relative_url(self.asset_paths["engine.js"], page_url)
-        data = escape(json.dumps(settings, separators=(",", ":")), quote=True)
-        tag = f'<script async src="{src}" data-sg-settings="{data}"></script>'
+        # The async copy after the form then runs the moment the form is parsed, and Pyodide starts that early.
+        hint = f'<link rel="preload" as="script" href="{relative_url(self.asset_paths["engine.js"], page_url)}">'
         at = output.find("</title>")
-        if at < 0:
-            return output
-        return output[: at + len("</title>")] + tag + output[at + len("</title>") :]
+        return (
+            output
+            if at < 0
+            else output[: at + len("</title>")] + hint + output[at + len("</title>") :]
+        )
 
     # -- after the pages ----------------------------------------------------------
 
