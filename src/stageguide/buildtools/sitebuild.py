@@ -14,13 +14,15 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import BuildError
 
+if TYPE_CHECKING:
+    from ..sitestep.options import SiteConfig
+
 BUILD_TIMEOUT_S = 600
 PLUGIN = "stageguide"
-DEFAULT_QUIZ = "quiz/sales-marketing.yml"  # the plugin's default for `quiz`
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def build_site(config: Path, dest: Path, site_url: str | None = None) -> Build:
 
 
 def read_config(config: Path) -> dict[str, Any]:
-    """mkdocs.yml as mkdocs reads it (`!ENV` resolved), without INHERIT applied."""
+    """mkdocs.yml as written (`!ENV` resolved, INHERIT not applied): to restate its plugins or nav."""
     from mkdocs.utils.yaml import yaml_load
 
     try:
@@ -99,15 +101,26 @@ def plugin_options(config: Path, data: dict[str, Any] | None = None) -> dict[str
     raise BuildError(f"{config}: the `{PLUGIN}` plugin is not in `plugins`")
 
 
+def site_config(config: Path) -> SiteConfig:
+    """What the site step reads of config (INHERIT and `!ENV` applied): one reader for both."""
+    from ..sitestep.errors import SiteStepError
+    from ..sitestep.options import read_site_config
+
+    try:
+        return read_site_config(config)
+    except SiteStepError as error:
+        raise BuildError(str(error)) from None
+
+
 def quiz_path(config: Path) -> Path:
     """The quiz file the plugin in config reads (relative to config's folder, as the plugin takes it)."""
-    return (config.parent / str(plugin_options(config).get("quiz", DEFAULT_QUIZ))).resolve()
+    site = site_config(config)
+    return (site.config_dir / site.options.quiz).resolve()
 
 
-def docs_dir(config: Path, data: dict[str, Any] | None = None) -> Path:
+def docs_dir(config: Path) -> Path:
     """The folder config takes its pages from."""
-    data = read_config(config) if data is None else data
-    return (config.parent / str(data.get("docs_dir") or "docs")).resolve()
+    return site_config(config).docs_dir
 
 
 def variant_config(
@@ -145,7 +158,7 @@ def variant_config(
         json.dumps(
             {
                 "INHERIT": str(config.resolve()),
-                "docs_dir": str(docs or docs_dir(config, data)),
+                "docs_dir": str(docs or docs_dir(config)),
                 "plugins": restated,
             }
         ),

@@ -48,7 +48,7 @@ def find_pages(config: Path) -> SitePages:
     from ...sitestep.render import QUIZ_MARKER  # the site step (jinja2) only once a bench runs
 
     data = read_config(config)
-    docs = docs_dir(config, data)
+    docs = docs_dir(config)
     quiz = read_quiz(quiz_path(config))
     sources = list(dict.fromkeys([*_nav_sources(data.get("nav")), *_all_sources(docs)]))
     engine_pages = {source: _markers(docs / source) for source in sources}
