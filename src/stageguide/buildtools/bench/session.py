@@ -170,9 +170,10 @@ class Session:
         """Figure 1: the quiz page, cold, until quiz.js has mounted the form (the engine is not awaited)."""
         context = self._context()
         try:
-            page = self._open(context, self.quiz_url)
+            # Nothing is evaluated in the page until DOMContentLoaded, as on the guide page: an
+            # early wait_for_function would inject Playwright's scripts while the form parses.
+            page = self._open(context, self.quiz_url, "domcontentloaded")
             wait_mark(page, "mounted")
-            page.wait_for_load_state("domcontentloaded")
             noted, where = marks(page), self.pages.quiz_url
             for figure, mark in (
                 ("quiz_answerable_ms", "answerable"),
