@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import email.utils
 import gzip
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 CONTENT_TYPES = {
     ".mjs": "text/javascript",
@@ -61,7 +63,7 @@ class SiteServer:
         handler: Callable[..., SimpleHTTPRequestHandler] = partial(
             _Handler, self, directory=str(self.root)
         )
-        self._httpd = ThreadingHTTPServer((self.host, 0), handler)
+        self._httpd = _QuietServer((self.host, 0), handler)
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
         return self
@@ -77,6 +79,16 @@ class SiteServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A browser that closes a connection mid-response (a page closed while it loads) is normal
+    here, not an error worth a traceback in the test or bench output."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 COMPRESSIBLE = (
