@@ -2,12 +2,12 @@
 // scoring core, shared by every component (quiz, team report) for the whole visit.
 // Loaded once via extra_javascript; Material's instant navigation keeps it alive, so
 // leaving a page and coming back reuses the running engine instead of starting another.
-// Pages that use the engine also load it async right after their form, so Pyodide
-// starts while the rest of the page is still loading (the form itself comes first).
+// Pages that use the engine also load it async early in their form (the quiz: after its
+// first statement), so Pyodide starts while the rest of the page is still loading.
 // Only the worker client lives here; what components draw with is in ui.js.
 (() => {
   "use strict";
-  // The copy after the form carries the page's settings (its closest data-sg-settings) and
+  // The copy in the form carries the page's settings (its closest data-sg-settings) and
   // starts the engine at once; the theme's copy at the end of <body> has none. Whichever runs
   // first defines the client; a later copy with settings only starts it (a no-op once running),
   // so the engine starts early even when the theme's copy happens to run first.

@@ -181,7 +181,7 @@ class SiteStep:
         """Fetch engine.js from the first bytes of a page that starts the engine; None elsewhere."""
         if page_url not in self.engine_pages:
             return None
-        # The async copy after the form then runs the moment the form is parsed, and Pyodide starts that early.
+        # The async copy in the form (templates) then runs as soon as it is parsed, and Pyodide starts that early.
         hint = f'<link rel="preload" as="script" href="{relative_url(self.asset_paths["engine.js"], page_url)}">'
         at = output.find("</title>")
         return (
