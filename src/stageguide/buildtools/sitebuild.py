@@ -114,8 +114,7 @@ def site_config(config: Path) -> SiteConfig:
 
 def quiz_path(config: Path) -> Path:
     """The quiz file the plugin in config reads (relative to config's folder, as the plugin takes it)."""
-    site = site_config(config)
-    return (site.config_dir / site.options.quiz).resolve()
+    return site_config(config).quiz_file
 
 
 def docs_dir(config: Path) -> Path:
@@ -138,8 +137,9 @@ def variant_config(
     paths; a relative `cache_dir` then lies in folder, so a new folder starts cold.
     """
     data = read_config(config)
+    site = site_config(config)
     options = plugin_options(config, data)
-    options["quiz"] = str(quiz_path(config))
+    options["quiz"] = str(site.quiz_file)
     options["node_modules"] = str(node_modules)
     options.update(plugin or {})
     folder.mkdir(parents=True, exist_ok=True)
@@ -158,7 +158,7 @@ def variant_config(
         json.dumps(
             {
                 "INHERIT": str(config.resolve()),
-                "docs_dir": str(docs or docs_dir(config)),
+                "docs_dir": str(docs or site.docs_dir),
                 "plugins": restated,
             }
         ),

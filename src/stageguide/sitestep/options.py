@@ -52,6 +52,11 @@ class SiteConfig:
     def config_dir(self) -> Path:
         return self.config_file.parent
 
+    @property
+    def quiz_file(self) -> Path:
+        """The quiz the plugin reads: `quiz` is relative to mkdocs.yml's folder."""
+        return (self.config_dir / self.options.quiz).resolve()
+
 
 class _Loader(yaml.SafeLoader):
     """Safe YAML plus the two tags mkdocs.yml files use: `!ENV` and `!!python/name:`."""

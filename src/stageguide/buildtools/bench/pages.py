@@ -16,7 +16,7 @@ from typing import Any
 from ...core import Quiz
 from ...quizfile import read_quiz
 from ..errors import BuildError
-from ..sitebuild import docs_dir, quiz_path, read_config
+from ..sitebuild import read_config, site_config
 
 HOME_SOURCE = "index.md"
 
@@ -47,9 +47,10 @@ def find_pages(config: Path) -> SitePages:
     """The quiz, its page and a guide page of the site config builds."""
     from ...sitestep.render import QUIZ_MARKER  # the site step (jinja2) only once a bench runs
 
-    data = read_config(config)
-    docs = docs_dir(config)
-    quiz = read_quiz(quiz_path(config))
+    data = read_config(config)  # as written, for its nav
+    site = site_config(config)
+    docs = site.docs_dir
+    quiz = read_quiz(site.quiz_file)
     sources = list(dict.fromkeys([*_nav_sources(data.get("nav")), *_all_sources(docs)]))
     engine_pages = {source: _markers(docs / source) for source in sources}
     quiz_pages = [source for source, markers in engine_pages.items() if QUIZ_MARKER in markers]
