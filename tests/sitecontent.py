@@ -55,17 +55,23 @@ def copy_working_tree(dest: Path) -> Path:
     return dest
 
 
+@functools.cache
 def reads_the_site(module: ModuleType) -> bool:
     """Whether a test module uses the site's own files: the names a fork's edits reach.
 
     Those are mkdocs.yml, docs/ and quiz/ (paths.py) and the helpers that read or build
     them (here and in sitebuild.py). A test module that uses none of them runs the same in a
-    fork as here, so the fork test need not run it again.
+    fork as here, so the fork test need not run it again. Asked once per module.
     """
+    return any(id(value) in _site_name_ids() for value in vars(module).values())
+
+
+@functools.cache
+def _site_name_ids() -> frozenset[int]:
     import sitebuild
 
     site_names = (
         MKDOCS_YML, DOCS, SAMPLE_QUIZ, SCHEMA, site_quiz, sample_in_use, copy_working_tree,
         sitebuild.variant_config, sitebuild.build_site, sitebuild.serve_site,
     )  # fmt: skip
-    return any(any(value is name for name in site_names) for value in vars(module).values())
+    return frozenset(id(name) for name in site_names)
