@@ -11,9 +11,10 @@
   // starts the engine at once; the theme's copy at the end of <body> has none. Whichever runs
   // first defines the client; a later copy with settings only starts it (a no-op once running),
   // so the engine starts early even when the theme's copy happens to run first.
-  const early = document.currentScript?.closest("[data-sg-settings]");
+  const holder = document.currentScript?.closest("[data-sg-settings]");
+  const pageSettings = holder ? JSON.parse(holder.dataset.sgSettings) : null;
   if (window.stageguide?.engine) {
-    if (early) window.stageguide.engine.start(JSON.parse(early.dataset.sgSettings));
+    if (pageSettings) window.stageguide.engine.start(pageSettings);
     return;
   }
 
@@ -209,5 +210,5 @@
       timings: () => ({ ...engine.timings }),
     }),
   });
-  if (early) engineStart(JSON.parse(early.dataset.sgSettings));
+  if (pageSettings) engineStart(pageSettings);
 })();
