@@ -47,7 +47,7 @@ def make_fork(dest: Path) -> Path:
 
 
 @pytest.mark.skipif(bool(os.environ.get(NESTED)), reason="already running inside the fork's copy")
-@pytest.mark.timeout(SUITE_TIMEOUT + 60)  # it runs a whole suite, beyond the per-test default
+@pytest.mark.timeout(SUITE_TIMEOUT + 60)  # it runs a suite in the copy, beyond the per-test default
 def test_a_fork_with_its_own_model_passes_the_workflows_site_tests(tmp_path: Path) -> None:
     fork = make_fork(tmp_path / "fork")
     env = {**os.environ, NESTED: "1", "PYTHONPATH": str(fork / "src"), "NO_MKDOCS_2_WARNING": "1"}
