@@ -1,4 +1,4 @@
-"""The trimmed stdlib ships its cheap-to-ship modules as bytecode made inside the pinned Pyodide."""
+"""The trimmed stdlib ships its modules as bytecode made inside the pinned Pyodide, re-deflated."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from stageguide.buildtools.errors import BuildError
 from stageguide.buildtools.runtime import STDLIB_ZIP, copy_runtime, node_executable, pyodide_dir
 from stageguide.buildtools.stdlib import precompile_stdlib
 from stageguide.buildtools.wheel import WheelBuild
+from stageguide.buildtools.zipdeflate import redeflate
 
 pytestmark = pytest.mark.pyodide
 
@@ -26,19 +27,25 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def test_trimmed_runtime_mixes_bytecode_and_source_and_starts(
+def test_trimmed_runtime_ships_bytecode_for_every_module_with_code(
     compiled_wheel: WheelBuild, tmp_path: Path
 ) -> None:
     traced = compiled_wheel.stdlib_files()
     dest = tmp_path / "pyodide"
     lines: list[str] = []
     manifest = json.loads(copy_runtime(REPO, dest, lines.append, stdlib_files=traced).read_text())
-    with zipfile.ZipFile(dest / STDLIB_ZIP) as archive:
+    shipped = (dest / STDLIB_ZIP).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(shipped)) as archive:
         names = archive.namelist()
         compiled = [n for n in names if n.endswith(".pyc")]
         magic = {archive.read(n)[:4] for n in compiled}
+        source = {n: archive.read(n) for n in names if n.endswith(".py")}
     modules = [n.removesuffix("c") for n in names]
-    assert compiled and len(compiled) < len(names), names
+    assert len(compiled) > 100, names
+    # Only files with next to nothing to compile (package markers: empty, or a comment) stay source.
+    sizable = {name: len(data) for name, data in source.items() if len(data) > 100}
+    assert not sizable, sizable
+    assert redeflate(shipped) == shipped, "members already at libdeflate's level 12"
     assert len(set(modules)) == len(modules), "no module ships as both source and bytecode"
     assert "json/__init__.py" in modules and "csv.py" in modules
     assert len(magic) == 1, "all bytecode from one interpreter"

@@ -24,19 +24,22 @@ from posixpath import dirname
 from typing import Any
 
 from .errors import BuildError
+from .zipdeflate import LEVEL, redeflate
 
 TRACER = Path(__file__).resolve().parent.parent / "node" / "trace_stdlib.mjs"
 TRACE_TIMEOUT = 180
 COMPILER = Path(__file__).resolve().parent.parent / "node" / "compile_stdlib.mjs"
 COMPILE_TIMEOUT = 300
-# A module ships as bytecode when that adds at most this many deflated bytes per byte of
-# its source. Compiling a byte of source at start-up costs about 0.3 us of CPU (Pyodide
-# under Node on this project's 2-core bench machine; more on a phone), while 0.05 bytes
-# take 0.25 us on a Slow 4G link (1.6 Mbit/s), so each module so chosen is a win even
-# there. Set for the cold quiz page's 4.8 MB budget: 51 of 139 modules, about half the
-# source by size, for 6 KB more (0.07 would be two thirds for 34 KB, leaving the budget
-# 9 KB of margin; everything would be 155 KB, over it).
-BYTECODE_EXTRA_PER_BYTE = 0.05
+# A module ships as bytecode unless that adds more than this many deflated bytes per byte
+# of its source, which in practice is every module with code in it (136 of 139; the rest
+# are empty `__init__.py` files). Measured in headless Chromium on a bare page (2 cores,
+# median of five cold starts): loadPyodide took 2.5 s with a twentieth of the bytes' worth
+# of modules as bytecode (51, the old limit of 0.05, chosen from CPU time under Node, which
+# compiles far faster), 1.3 s at 0.2 (105 modules) and 1.1 s with every module. Every module
+# costs 155 KB more than source; libdeflate's level 12 for the wasm and for this zip's
+# members (zipdeflate.py) pays for it within the cold quiz page's 4.8 MB.
+BYTECODE_EXTRA_PER_BYTE = 1.0
+STDLIB_METHOD = f"bytecode within {BYTECODE_EXTRA_PER_BYTE} bytes per byte, libdeflate {LEVEL}"
 # Codecs that text arriving from a browser or a CSV export can ask for, traced or not.
 ALWAYS = frozenset(
     f"encodings/{name}.py"
@@ -127,7 +130,7 @@ def precompile_stdlib(
             raise BuildError(
                 "the precompiled stdlib zip started Pyodide without importing any bytecode from it"
             )
-        data = target.read_bytes()
+        data = redeflate(target.read_bytes())
     note = (
         f"{reply['compiled']} of {reply['compiled'] + reply['kept']} stdlib modules as bytecode "
         f"({len(data) - len(source_zip):+,} bytes, {time.monotonic() - started:.1f} s)"
