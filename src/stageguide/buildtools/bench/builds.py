@@ -2,7 +2,10 @@
 
 Builds go through stageguide.buildtools.sitebuild, the builder the tests use, so the
 bench measures the site the tests check. The bare baseline page (`baseline/`) is
-copied only into the bench's own copy of the site, never into a shipped one.
+copied only into the bench's own copy of the site, never into a shipped one, with
+the stock runtime beside it: the page starts either that one (the reference the
+budgets name, Pyodide as npm installs it) or the site's own trimmed runtime (which
+tells what the quiz page itself adds).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
+from ..runtime import RUNTIME_FILES, pyodide_dir
 from ..sitebuild import build_site, docs_dir, variant_config
 from ..staticserver import SiteServer
 from .layout import BASELINE_DIR, ENGINE_DIR, RUNTIME_DIR
@@ -22,6 +26,7 @@ from .pages import SitePages
 
 BASELINE_SOURCE = Path(__file__).resolve().parent / "baseline"
 BASELINE_FILES = ("index.html", "baseline-worker.mjs")  # probe.js is injected, not served
+STOCK_DIR = "stock"  # __baseline__/stock/: the runtime files exactly as `npm ci` installed them
 EDIT = "\nOne more sentence, added by the bench.\n"
 
 Say = Callable[[str], None]
@@ -78,8 +83,16 @@ def measure_builds(
     return BuildTimes(clean.seconds, engine_warm, cold.seconds, rebuild.seconds)
 
 
-def add_baseline(site: Path) -> str:
-    """Copy the baseline page into the served site; the query string that points it at the site's runtime and wheel."""
+@dataclass(frozen=True)
+class Baselines:
+    """The bare page's query strings: on the stock runtime, and on the site's own."""
+
+    stock: str
+    site_runtime: str
+
+
+def add_baseline(site: Path, root: Path) -> Baselines:
+    """Copy the baseline page and the stock runtime (root's node_modules) into the served site."""
     wheels = sorted((site / ENGINE_DIR).glob("*/*.whl"))
     runtimes = sorted((site / RUNTIME_DIR).glob("*/pyodide.mjs"))
     runtime = runtimes[0] if len(runtimes) == 1 else site / RUNTIME_DIR / "pyodide.mjs"
@@ -89,11 +102,17 @@ def add_baseline(site: Path) -> str:
             f"under {RUNTIME_DIR}: {[w.name for w in wheels]}"
         )
     target = site / BASELINE_DIR
-    target.mkdir()
+    (target / STOCK_DIR).mkdir(parents=True)
     for name in BASELINE_FILES:
         shutil.copyfile(BASELINE_SOURCE / name, target / name)
+    stock = pyodide_dir(root)
+    for name in RUNTIME_FILES:
+        shutil.copyfile(stock / name, target / STOCK_DIR / name)
     runtime_path = runtime.parent.relative_to(site).as_posix()
-    return f"?pyodide=../{runtime_path}/&wheel=../{wheels[0].relative_to(site).as_posix()}"
+    wheel = f"&wheel=../{wheels[0].relative_to(site).as_posix()}"
+    return Baselines(
+        stock=f"?pyodide={STOCK_DIR}/{wheel}", site_runtime=f"?pyodide=../{runtime_path}/{wheel}"
+    )
 
 
 def _quiet_disconnects(server: SiteServer) -> None:

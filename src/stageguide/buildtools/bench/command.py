@@ -159,7 +159,7 @@ def measure(
             started = time.monotonic()
             build = measure_builds(root, config, pages, temp, site, server.url, say)
             say(f"builds done in {time.monotonic() - started:.0f} s")
-            baseline = add_baseline(site)
+            baselines = add_baseline(site, root)
             say(f"site served at {server.url}; Chromium {chromium}, {runs} run{'s' * (runs != 1)}")
             with sync_playwright() as playwright:
                 try:
@@ -172,7 +172,7 @@ def measure(
                     ) from None
                 try:
                     session = Session(
-                        playwright, browser, chromium, server.url, baseline, pages, temp
+                        playwright, browser, chromium, server.url, baselines, pages, temp
                     )
                     samples = Samples()
                     for run in range(runs):

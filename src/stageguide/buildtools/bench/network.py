@@ -4,8 +4,8 @@
 of the page's dedicated workers, so the engine worker's downloads are slowed as a
 visitor's would be. Each profile is measured against two hosts, one that sends
 wasm as it is (GitHub Pages may) and one that gzips it on the fly; both gzip text.
-Runs are interleaved (site, share link, bare baseline, then again), and each
-figure is the median of its runs.
+Runs are interleaved (site, share link, bare baseline on stock Pyodide, then
+again), and each figure is the median of its runs.
 """
 
 from __future__ import annotations

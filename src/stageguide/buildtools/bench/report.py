@@ -46,14 +46,14 @@ BUDGETS = (
            "quiz_answerable_ms", 1.2, "guide_content_ms"),
     Budget("guide_pages_no_runtime", "home and stage pages request no runtime file", "requests",
            "runtime_requests_guide_pages", 0),
-    Budget("share_cold", "cold share link <= 1.1x baseline", "ms",
+    Budget("share_cold", "cold share link <= 1.1x bare stock Pyodide", "ms",
            "share_cold_ms", 1.1, "baseline_ready_ms"),
     Budget("share_warm", "warm share link <= 0.6x cold", "ms",
            "share_warm_ms", 0.6, "share_cold_ms"),
     Budget("submit_p95", "submit p95 <= 50 ms", "ms",
            "submit_p95_ms", 50),
-    Budget("quiz_cold_bytes", "cold quiz bytes <= bare runtime + 300 KB", "bytes",
-           "bytes_quiz_cold", 1, "bytes_baseline", 300 * KB),
+    Budget("quiz_cold_bytes", "cold quiz bytes <= bare page on the same runtime + 300 KB", "bytes",
+           "bytes_quiz_cold", 1, "bytes_bare_site_runtime", 300 * KB),
     Budget("quiz_cold_bytes_total", "cold quiz bytes <= 4.8 MB (host sends wasm as it is)", "bytes",
            "bytes_quiz_cold", 4_800 * KB),
 )  # fmt: skip
@@ -93,10 +93,17 @@ def site_report(
     figures["build_cold_s"] = round(build.cold_s, 2)
     figures["build_rebuild_s"] = round(build.rebuild_s, 2)
     baseline = figures["baseline_ready_ms"]
+    same_runtime = figures["bare_site_runtime_ready_ms"]
     ratios = {
         "engine_ready_cold_vs_baseline": ratio(figures["engine_ready_cold_ms"], baseline),
         "share_cold_vs_baseline": ratio(figures["share_cold_ms"], baseline),
         "share_warm_vs_baseline": ratio(figures["share_warm_ms"], baseline),
+        # What the quiz page adds to the engine's start: the same runtime, started by a bare page.
+        "engine_ready_cold_vs_bare_site_runtime": ratio(
+            figures["engine_ready_cold_ms"], same_runtime
+        ),
+        "share_cold_vs_bare_site_runtime": ratio(figures["share_cold_ms"], same_runtime),
+        "bare_site_runtime_vs_baseline": ratio(same_runtime, baseline),
         "share_warm_vs_cold": ratio(figures["share_warm_ms"], figures["share_cold_ms"]),
         "quiz_answerable_vs_guide": ratio(
             figures["quiz_answerable_ms"], figures["guide_content_ms"]

@@ -35,6 +35,8 @@ from .traffic import Traffic, relative, started, transferred
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
+    from .builds import Baselines
+
 # What the baseline worker reports about its own start (baseline-worker.mjs), in ms.
 BASELINE_PHASES = ("pyodide_mjs_and_wheel_ms", "load_pyodide_ms", "wheel_and_import_ms")
 SUBMITS = 20
@@ -75,7 +77,7 @@ class Session:
         browser: Browser,
         chromium: Path,
         base: str,
-        baseline_query: str,
+        baselines: Baselines,
         pages: SitePages,
         temp: Path,
     ) -> None:
@@ -86,7 +88,11 @@ class Session:
         self.base = base
         self.pages = pages
         self.quiz_url = base + pages.quiz_url
-        self.baseline_url = f"{base}{BASELINE_DIR}/{baseline_query}"
+        # The reference: a bare page on Pyodide as npm installs it (full stdlib, sources only).
+        self.baseline_url = f"{base}{BASELINE_DIR}/{baselines.stock}"
+        # The same bare page on the site's own runtime: the quiz page's overhead over it is what
+        # the page itself adds (its HTML, the theme, the share-link view) to the engine's start.
+        self.bare_site_url = f"{base}{BASELINE_DIR}/{baselines.site_runtime}"
         quiz = pages.quiz
         values = [point.value for point in quiz.scale]
         answers = [values[(3 * index + 1) % len(values)] for index in range(len(quiz.statements))]
@@ -101,7 +107,8 @@ class Session:
             self._static_page(samples, "stage", self.pages.guide_url)
             self._quiz_page(samples)
         self._share_link(samples, first)
-        self._baseline(samples)
+        self._baseline(samples, "baseline", self.baseline_url)
+        self._baseline(samples, "bare_site_runtime", self.bare_site_url)
 
     # -- contexts --------------------------------------------------------------
 
@@ -292,23 +299,21 @@ class Session:
             )
         return submits, requests
 
-    def _baseline(self, samples: Samples) -> None:
+    def _baseline(self, samples: Samples, prefix: str, url: str) -> None:
         """Figure 6: the bare page that only starts Pyodide and imports the wheel, cold, on a new profile."""
         context = self._profile()
         try:
             traffic = Traffic(context)
-            page, record = self._until(
-                context, self.baseline_url, "baselineReady", "baselineFailed"
-            )
-            ready = need(record["marks"], "baselineReady", "baseline page")
-            samples.add("baseline_ready_ms", ready)
-            samples.add("baseline_worker_start_ms", min(w["at"] for w in record["workers"]))
-            samples.add("bytes_baseline", traffic.bytes(page, 0, record["timeOrigin"] + ready))
+            page, record = self._until(context, url, "baselineReady", "baselineFailed")
+            ready = need(record["marks"], "baselineReady", f"bare page {url}")
+            samples.add(f"{prefix}_ready_ms", ready)
+            samples.add(f"{prefix}_worker_start_ms", min(w["at"] for w in record["workers"]))
+            samples.add(f"bytes_{prefix}", traffic.bytes(page, 0, record["timeOrigin"] + ready))
             phases = page.evaluate(
                 "() => JSON.parse(document.documentElement.dataset.phases || '{}')"
             )
             for name in BASELINE_PHASES:
-                samples.add(f"baseline_{name}", float(phases[name]))
+                samples.add(f"{prefix}_{name}", float(phases[name]))
         finally:
             context.close()
 
