@@ -6,6 +6,7 @@ the engine worker's own fetches, as a phone network would.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,7 +119,10 @@ def test_a_slow_download_that_keeps_arriving_is_never_called_failed(
 ) -> None:
     page.add_init_script(RECORD_STATES)
     throttle(page, mbit=4)  # about 10 s for the runtime: three times the site's engine_timeout
-    page.goto(patient_site.url + "quiz/")
+    # Not until "load": the page's own files share the 4 Mbit/s with the runtime, and on a
+    # busy CI machine that took over goto's 30 s. Answering needs quiz.js to have mounted.
+    page.goto(patient_site.url + "quiz/", wait_until="commit")
+    expect(quiz_root(page)).to_have_class(re.compile(r"\bsg-js\b"), timeout=60_000)
     answers = vector_for_total(61)
     answer(page, answers)
     started = time.monotonic()
