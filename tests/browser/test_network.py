@@ -74,10 +74,15 @@ def test_the_progress_bar_has_a_name_and_moves_while_the_engine_downloads(
     seen: list[tuple[float, str]] = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and quiz_root(page).get_attribute("data-engine") == "loading":
-        value = (
-            bar.evaluate("(el) => [el.value, el.max, el.getAttribute('aria-valuetext') || '']")
-            if bar.count()
-            else None
+        # One read in the page: the bar hides once the engine is up, which may happen
+        # between two Playwright calls (then a locator would wait its full 30 s for it).
+        value = page.evaluate(
+            """() => {
+                 const el = document.querySelector("[data-sg-bar]");
+                 return el && !el.closest("[hidden]")
+                   ? [el.value, el.max, el.getAttribute("aria-valuetext") || ""]
+                   : null;
+               }"""
         )
         if value and value[1] > 1 and (not seen or seen[-1][0] != value[0]):
             seen.append((value[0], value[2]))

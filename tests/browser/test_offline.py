@@ -131,11 +131,6 @@ def test_a_repeat_visit_restores_the_interpreter_snapshot(page: Page, server: Si
            }"""
     )
     assert stored and not stored["gzip"] and stored["size"] > 10_000_000, stored
-    # Pages are network first; their request starts while the service worker wakes up.
-    preload = page.evaluate(
-        "async () => (await (await navigator.serviceWorker.ready).navigationPreload.getState()).enabled"
-    )
-    assert preload is True
     # On the repeat visit the engine worker reads the runtime, the wheel and the quiz straight
     # from the service worker's cache: none of them is even requested (JS modules aside).
     requested: list[str] = []

@@ -61,9 +61,6 @@ self.addEventListener("activate", (event) => {
       await Promise.all(
         names.filter((name) => name.startsWith(PREFIX) && name !== CACHE).map((name) => caches.delete(name)),
       );
-      // Pages are network first: with navigation preload their request starts while this
-      // worker is still starting up, instead of after (a repeat visit's first wait).
-      await self.registration.navigationPreload?.enable().catch(() => {});
       await self.clients.claim();
     })(),
   );
@@ -73,12 +70,10 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) return;
-  const preloaded = request.mode === "navigate" ? event.preloadResponse : null;
-  if (preloaded) event.waitUntil(preloaded.catch(() => {})); // settled even when the cache answers
-  event.respondWith(respond(request, preloaded));
+  event.respondWith(respond(request));
 });
 
-async function respond(request, preloaded) {
+async function respond(request) {
   const key = request.url.split("#")[0];
   const lookup = () => caches.match(key, { cacheName: CACHE, ignoreSearch: true });
   if ((await precacheList()).has(key)) {
@@ -86,7 +81,7 @@ async function respond(request, preloaded) {
     if (hit) return hit;
   }
   try {
-    const response = (await preloaded) || (await fetch(request));
+    const response = await fetch(request);
     if (response.ok && response.type === "basic") remember(key, response.clone());
     return response;
   } catch (error) {
