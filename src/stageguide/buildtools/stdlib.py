@@ -130,7 +130,10 @@ def precompile_stdlib(
             raise BuildError(
                 "the precompiled stdlib zip started Pyodide without importing any bytecode from it"
             )
-        data = redeflate(target.read_bytes())
+        try:
+            data = redeflate(target.read_bytes())
+        except (ValueError, zipfile.BadZipFile) as error:
+            raise BuildError(f"re-deflating the compiled stdlib zip failed: {error}") from None
     note = (
         f"{reply['compiled']} of {reply['compiled'] + reply['kept']} stdlib modules as bytecode "
         f"({len(data) - len(source_zip):+,} bytes, {time.monotonic() - started:.1f} s)"

@@ -96,23 +96,26 @@ class _Rows:
             row("6", "baseline: bare page, stock Pyodide + wheel import", ms("baseline_ready_ms"),
                 "the reference"),
         ]  # fmt: skip
-        for prefix, label in (("baseline", "baseline"), ("bare_site_runtime", "same runtime")):
-            if prefix != "baseline":
-                rows.append(row("", "bare page on the site's runtime + wheel import",
-                                ms(f"{prefix}_ready_ms"),
-                                f"{q['bare_site_runtime_vs_baseline']:.2f}x baseline"))  # fmt: skip
-            rows.append(row("", f"  {label}: worker created", ms(f"{prefix}_worker_start_ms")))
-            rows += [
-                row("", f"  {label} worker: " + name.removesuffix("_ms").replace("_", " "),
-                    ms(f"{prefix}_{name}"))
-                for name in BASELINE_PHASES
-            ]  # fmt: skip
+        rows += self._bare_page_parts("baseline", "baseline")
+        rows.append(row("", "bare page on the site's runtime + wheel import",
+                        ms("bare_site_runtime_ready_ms"),
+                        f"{q['bare_site_runtime_vs_baseline']:.2f}x baseline"))  # fmt: skip
+        rows += self._bare_page_parts("bare_site_runtime", "same runtime")
         submits = f"submit to result, engine warm ({self.report['submits']} submits)"
         alone = "  of which: engine request alone (no rendering)"
         return rows + [
             row("4", submits, _median_p95(f["submit_median_ms"], f["submit_p95_ms"])),
             row("", alone, _median_p95(f["engine_request_median_ms"], f["engine_request_p95_ms"])),
         ]
+
+    def _bare_page_parts(self, prefix: str, label: str) -> list[str]:
+        """One bare page's worker: when it was created, and its phases (baseline-worker.mjs)."""
+        rows = [self.row("", f"  {label}: worker created", self.ms(f"{prefix}_worker_start_ms"))]
+        return rows + [
+            self.row("", f"  {label} worker: " + name.removesuffix("_ms").replace("_", " "),
+                     self.ms(f"{prefix}_{name}"))
+            for name in BASELINE_PHASES
+        ]  # fmt: skip
 
     def bytes(self) -> list[str]:
         row, kb = self.row, self.kb

@@ -74,11 +74,6 @@ def transferred(request: Request) -> int:
     response = request.response()
     if response is None or response.from_service_worker:
         return 0
-    if request.headers.get("service-worker-navigation-preload"):
-        # Playwright's sizes() never returns for a service worker's navigation preload
-        # (seen with 1.65 and Chromium 156); the body's Content-Length is what crossed
-        # (nothing for a 304, whose headers Playwright reports as the cached response's).
-        return 0 if response.status == 304 else int(response.headers.get("content-length") or 0)
     sizes = request.sizes()
     if (
         request.method == "HEAD"
