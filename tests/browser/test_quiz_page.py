@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from paths import MKDOCS_YML
@@ -14,6 +15,7 @@ from stageguide.buildtools.staticserver import SiteServer
 from stageguide.core import encode, score
 
 from .quizpage import (
+    ENGINE_MS,
     QUIZ,
     answer,
     checked_answers,
@@ -131,6 +133,58 @@ def test_bad_share_codes_show_a_message_and_keep_the_own_answers(
     page.goto(server.url + "quiz/" + fragment, wait_until="load")
     expect(notice).to_contain_text(message, timeout=60_000)
     assert checked_answers(page) == own
+
+
+def _page_requests(page: Page, path: str) -> list[str]:
+    """Every later request for the page's own HTML (a theme refetch shows up here)."""
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url) if urlsplit(r.url).path == path else None)
+    return seen
+
+
+def test_a_share_link_opened_on_the_quiz_page_keeps_the_page(
+    page: Page, server: SiteServer
+) -> None:
+    """A link pasted into a tab already on the quiz only changes the fragment. After a full load the
+    theme's instant navigation took that for a new page, fetched and redrew it, and the redraw
+    could wipe what the quiz had just shown (a bad link's notice went missing that way)."""
+    answers = vector_for_total(64)
+    page.goto(server.url + "quiz/")
+    answer(page, [4] * 3)
+    quiz_path = urlsplit(page.url).path
+    page.evaluate("document.querySelector('[data-stageguide-quiz]').__sameNode = true")
+    refetched = _page_requests(page, quiz_path)
+    notice = page.locator("[data-sg-notice]")
+
+    page.goto(server.url + "quiz/#a=" + encode(QUIZ, answers)[:-4])  # cut short: refused
+    expect(notice).to_contain_text("could not be opened", timeout=ENGINE_MS)
+    page.wait_for_timeout(500)  # a redraw would have come by now
+    expect(notice).to_contain_text("could not be opened")
+    assert checked_answers(page)[:4] == [4, 4, 4, None]
+
+    page.goto(server.url + "quiz/#a=" + encode(QUIZ, answers))
+    expect(page.locator("[data-quiz-result]")).to_have_attribute(
+        "data-total", "64", timeout=ENGINE_MS
+    )
+    page.go_back()  # out of the link's fragment: the visitor's own answers again
+    expect(page.locator("[data-sg-progress]")).to_have_text(f"3 of {len(QUIZ.statements)} answered")
+    expect(page.locator("[data-quiz-result]")).to_have_count(0)
+    page.go_forward()
+    expect(page.locator("[data-quiz-result]")).to_have_attribute(
+        "data-total", "64", timeout=ENGINE_MS
+    )
+    assert page.evaluate("document.querySelector('[data-stageguide-quiz]').__sameNode") is True
+    assert refetched == [], "the quiz page was fetched again for a fragment change"
+
+    # Every other history change still reaches the theme: out to a stage page and back, instantly.
+    page.evaluate("window.__sameDocument = true")
+    page.locator("nav.md-nav--primary a[href$='stages/undefined/']").first.click()
+    expect(page.locator("h1")).to_contain_text("Undefined")
+    page.go_back()
+    expect(page.locator("[data-quiz-result]")).to_have_attribute(
+        "data-total", "64", timeout=ENGINE_MS
+    )
+    assert page.evaluate("window.__sameDocument") is True
 
 
 def test_answers_are_restored_and_start_over_clears_them(page: Page, server: SiteServer) -> None:

@@ -10,6 +10,7 @@ import csv
 import io
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from exports import CSV_EXPORTS, microsoft_forms_xlsx
@@ -222,6 +223,27 @@ def test_team_link_round_trip(page: Page, server: SiteServer) -> None:
     )
     expect(other.locator("[data-sg-team-text]")).to_have_value("\n".join(expected["codes"]))
     other.close()
+
+
+def test_a_team_link_opened_on_the_team_page_keeps_the_page(page: Page, server: SiteServer) -> None:
+    """Only the fragment changes, so the theme must not fetch and redraw the page (it did once
+    after a full load, racing the report being drawn)."""
+    codes = [encode(QUIZ, vector_for_total(total)) for total in (30, 55, 80)]
+    page.goto(server.url + "team/")
+    path = urlsplit(page.url).path
+    refetched: list[str] = []
+    page.on("request", lambda r: refetched.append(r.url) if urlsplit(r.url).path == path else None)
+    page.evaluate("document.querySelector('.sg-team').__sameNode = true")
+    for count in (2, 3):
+        page.goto(server.url + "team/#t=" + ",".join(codes[:count]))
+        report = page.locator("[data-team-report]")
+        expect(report.locator("[data-team-respondents] tbody tr")).to_have_count(
+            count, timeout=ENGINE_MS
+        )
+    page.go_back()
+    expect(page.locator("[data-team-report] [data-team-respondents] tbody tr")).to_have_count(2)
+    assert page.evaluate("document.querySelector('.sg-team').__sameNode") is True
+    assert refetched == [], "the team page was fetched again for a fragment change"
 
 
 def test_pasted_text_with_a_bad_line_and_no_report_at_all(page: Page, server: SiteServer) -> None:

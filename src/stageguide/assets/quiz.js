@@ -5,7 +5,8 @@
   "use strict";
 
   const { request: engineRequest, state: engineState } = window.stageguide.engine;
-  const { h, say, hashPart, setFragment, mountComponent, shareBox, listenShareActions } = window.stageguide.ui;
+  const { h, say, hashPart, setFragment, followFragment, mountComponent, shareBox, listenShareActions } =
+    window.stageguide.ui;
   const shareCodeFromHash = (hash) => hashPart(hash, "a");
   // "I can't judge this": the form's radio value, and null in answers, storage and requests.
   const UNSURE = "unsure";
@@ -584,7 +585,11 @@
       submitAnswers(page);
     });
     listen(root.querySelector("[data-sg-reset]"), "click", () => resetQuiz(page));
-    listen(window, "hashchange", () => followHash(page));
+    followFragment(
+      scope,
+      (hash) => shareCodeFromHash(hash) !== null,
+      () => followHash(page),
+    );
     listenShareActions(scope, page.slot);
 
     const code = shareCodeFromHash(location.hash);

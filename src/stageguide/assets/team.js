@@ -6,7 +6,8 @@
   "use strict";
 
   const { request: engineRequest, state: engineState } = window.stageguide.engine;
-  const { h, say, hashPart, setFragment, mountComponent, shareBox, listenShareActions } = window.stageguide.ui;
+  const { h, say, hashPart, setFragment, followFragment, mountComponent, shareBox, listenShareActions } =
+    window.stageguide.ui;
   const { renderChart, renderLegend } = window.stageguide.chart;
 
   // Drawing a big report in one go blocks the page for up to two seconds (mostly style and
@@ -192,7 +193,7 @@
       runFile(file);
     });
     listenShareActions(scope, slot);
-    listen(window, "hashchange", openFragment);
+    followFragment(scope, (hash) => teamCodesFromHash(hash) !== null, openFragment);
     return { renderStatus, opened: openFragment };
   }
 

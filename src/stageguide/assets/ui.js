@@ -44,7 +44,35 @@
   function setFragment(fragment) {
     const url = location.href.split("#")[0] + (fragment === null ? "" : `#${fragment}`);
     history.replaceState(history.state, "", url);
+    shownHash = location.hash;
     return url;
+  }
+
+  // The fragments the mounted components own, each with the page it was mounted on, and the
+  // fragment last shown: for the guard in fragment_guard.html, which keeps a history change
+  // into or out of such a fragment on the same page away from Material's instant navigation.
+  const fragmentOwners = new Set();
+  let shownHash = location.hash;
+
+  function ownsFragment() {
+    const path = location.pathname + location.search;
+    for (const owner of fragmentOwners) {
+      if (owner.path === path && (owner.owns(location.hash) || owner.owns(shownHash))) return true;
+    }
+    return false;
+  }
+
+  // Call `onChange` whenever the fragment changes while the page is shown; `owns(hash)` says
+  // which fragments are the component's (a share code, a team's codes).
+  function followFragment(scope, owns, onChange) {
+    const owner = { path: location.pathname + location.search, owns };
+    fragmentOwners.add(owner);
+    scope.onCleanup(() => fragmentOwners.delete(owner));
+    shownHash = location.hash;
+    scope.listen(window, "hashchange", () => {
+      shownHash = location.hash;
+      onChange();
+    });
   }
 
   // ------------------------------------------------------------- mounting
@@ -192,6 +220,8 @@
       say,
       hashPart,
       setFragment,
+      followFragment,
+      ownsFragment,
       mountEach,
       mountComponent,
       shareBox,
