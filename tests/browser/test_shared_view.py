@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from sitecontent import sample_in_use
 
 from stageguide.buildtools.staticserver import SiteServer
@@ -175,3 +175,26 @@ def test_instant_navigation_away_and_back_keeps_the_own_answers(
         "every step should have been an instant navigation"
     )
     assert _saved(page) == saved
+
+
+def test_back_while_another_page_is_still_arriving_shows_the_link_again(
+    page: Page, server: SiteServer
+) -> None:
+    """Back pressed while the theme is still fetching the page a click asked for lands on the
+    link's own entry, with the quiz still on screen: the theme must follow that Back (and drop
+    the other page) instead of drawing the other page over a /quiz/ address."""
+    _open_link(page, server)
+    expect(page.locator("[data-quiz-result]")).to_have_attribute("data-total", "66", timeout=60_000)
+    held: list[Route] = []
+    page.route("**/stages/undefined/", lambda route: held.append(route))
+    with page.expect_request("**/stages/undefined/"):
+        page.locator("nav.md-nav--primary a[href$='stages/undefined/']").first.click()
+    expect(page).to_have_url(re.compile(r"/stages/undefined/$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/quiz/#a="))
+    for route in held:
+        route.continue_()
+    page.unroute("**/stages/undefined/")
+    page.wait_for_timeout(500)  # the held page has arrived by now, or been dropped
+    expect(page.locator("h1")).to_contain_text("Take the quiz")
+    expect(page.locator("[data-quiz-result]")).to_have_attribute("data-total", "66", timeout=10_000)

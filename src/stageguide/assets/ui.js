@@ -48,14 +48,25 @@
     return url;
   }
 
-  // The fragments the mounted components own, each with the page it was mounted on, and the
-  // fragment last shown: for the guard in fragment_guard.html, which keeps a history change
-  // into or out of such a fragment on the same page away from Material's instant navigation.
+  // For the guard in fragment_guard.html, which keeps a history change into or out of a
+  // component's own fragment away from Material's instant navigation, but only while the
+  // theme is on that very page: the components mounted (each with its page and the fragments
+  // it owns), the fragment last shown, and the page the theme last went to. A Back pressed
+  // while the theme is still fetching another page is the theme's to follow, even when it
+  // lands on the page still shown (the theme would otherwise draw the other page over it).
+  const pathOf = (url) => url.pathname + url.search;
   const fragmentOwners = new Set();
   let shownHash = location.hash;
+  let themePath = pathOf(location);
+  if (typeof window.location$?.subscribe === "function") {
+    window.location$.subscribe((url) => {
+      themePath = pathOf(url);
+    });
+  }
 
   function ownsFragment() {
-    const path = location.pathname + location.search;
+    const path = pathOf(location);
+    if (path !== themePath) return false;
     for (const owner of fragmentOwners) {
       if (owner.path === path && (owner.owns(location.hash) || owner.owns(shownHash))) return true;
     }
@@ -65,7 +76,7 @@
   // Call `onChange` whenever the fragment changes while the page is shown; `owns(hash)` says
   // which fragments are the component's (a share code, a team's codes).
   function followFragment(scope, owns, onChange) {
-    const owner = { path: location.pathname + location.search, owns };
+    const owner = { path: pathOf(location), owns };
     fragmentOwners.add(owner);
     scope.onCleanup(() => fragmentOwners.delete(owner));
     shownHash = location.hash;
