@@ -170,6 +170,27 @@ def test_all_same_answers(core: CPythonCore | PyodideCore, path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("path", _quiz_params())
+def test_the_warm_up_request_works_for_any_quiz(
+    core: CPythonCore | PyodideCore, path: Path
+) -> None:
+    """The engine's warm-up after start ('warm') runs a submit and a share link on made-up
+    answers (the middle of the scale) for whatever model is loaded, with the same reply
+    as those two requests would give."""
+    quiz = _loaded(core, path)
+    warm = core.call("warm", {"quiz": quiz.id})
+    assert warm["ok"], warm
+    middle = quiz.scale[len(quiz.scale) // 2].value
+    group = quiz.groups[0].id if quiz.groups else None
+    made = REFERENCE.call(
+        "result",
+        {"quiz": quiz.id, "answers": [middle] * len(quiz.statements), "group": group, "name": "A"},
+    )
+    assert warm == REFERENCE.call("share", {"quiz": quiz.id, "code": made["data"]["code"]})
+    assert warm["data"]["result"]["total"] == middle * len(quiz.statements)
+    assert warm["data"]["share"]["name"] == "A"
+
+
 # Worked out by hand from the quiz files (the statements' dimensions, the bands).
 HAND_WORKED = [
     pytest.param(
