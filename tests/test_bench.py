@@ -43,6 +43,7 @@ FIGURES = (
     "baseline_ready_ms",
     "baseline_worker_start_ms",
     "submit_median_ms",
+    "submit_first_ms",
     "submit_p95_ms",
     "engine_request_median_ms",
     "engine_request_p95_ms",

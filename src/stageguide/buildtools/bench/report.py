@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .layout import KB, MB
-from .stats import median, medians, percentile, ranges, ratio, summary
+from .stats import medians, ranges, ratio, summary
 
 if TYPE_CHECKING:
     from .builds import BuildTimes
@@ -85,10 +85,6 @@ def site_report(
 ) -> dict[str, Any]:
     """The localhost part of the report (the command adds the network rows and their budgets)."""
     figures = medians(samples.values)
-    figures["submit_median_ms"] = median(samples.submits)
-    figures["submit_p95_ms"] = round(percentile(samples.submits, 95), 1)
-    figures["engine_request_median_ms"] = median(samples.requests)
-    figures["engine_request_p95_ms"] = round(percentile(samples.requests, 95), 1)
     figures["build_clean_s"] = round(build.clean_s, 2)
     figures["build_cold_s"] = round(build.cold_s, 2)
     figures["build_rebuild_s"] = round(build.rebuild_s, 2)
