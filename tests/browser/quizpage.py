@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 from sitecontent import site_quiz
@@ -109,6 +110,13 @@ def poll(page: Page, script: str, timeout_ms: int = SW_READY_MS) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout_ms} ms: {script}")
         page.wait_for_timeout(250)
+
+
+def page_requests(page: Page, path: str) -> list[str]:
+    """Every later request for the page at `path` (a theme refetching the page shows up here)."""
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url) if urlsplit(r.url).path == path else None)
+    return seen
 
 
 def wait_until_cached(page: Page) -> list[str]:

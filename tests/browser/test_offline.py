@@ -133,13 +133,7 @@ def test_a_repeat_visit_restores_the_interpreter_snapshot(page: Page, server: Si
     assert stored and not stored["gzip"] and stored["size"] > 10_000_000, stored
     # The snapshot can be stored before the service worker has finished installing; a real repeat
     # visit comes later, so this one waits for it too (else the new page is not controlled).
-    poll(
-        page,
-        """async () => {
-             const reg = await navigator.serviceWorker.getRegistration();
-             return Boolean(reg && reg.active && reg.active.state === 'activated');
-           }""",
-    )
+    wait_until_cached(page)
     # On the repeat visit the engine worker reads the runtime, the wheel and the quiz straight
     # from the service worker's cache: none of them is even requested (JS modules aside).
     requested: list[str] = []

@@ -20,6 +20,7 @@ from .quizpage import (
     answer,
     checked_answers,
     expect_result,
+    page_requests,
     submit,
     vector_for_total,
     wait_engine,
@@ -135,13 +136,6 @@ def test_bad_share_codes_show_a_message_and_keep_the_own_answers(
     assert checked_answers(page) == own
 
 
-def _page_requests(page: Page, path: str) -> list[str]:
-    """Every later request for the page's own HTML (a theme refetch shows up here)."""
-    seen: list[str] = []
-    page.on("request", lambda r: seen.append(r.url) if urlsplit(r.url).path == path else None)
-    return seen
-
-
 def test_a_share_link_opened_on_the_quiz_page_keeps_the_page(
     page: Page, server: SiteServer
 ) -> None:
@@ -153,7 +147,7 @@ def test_a_share_link_opened_on_the_quiz_page_keeps_the_page(
     answer(page, [4] * 3)
     quiz_path = urlsplit(page.url).path
     page.evaluate("document.querySelector('[data-stageguide-quiz]').__sameNode = true")
-    refetched = _page_requests(page, quiz_path)
+    refetched = page_requests(page, quiz_path)
     notice = page.locator("[data-sg-notice]")
 
     page.goto(server.url + "quiz/#a=" + encode(QUIZ, answers)[:-4])  # cut short: refused

@@ -21,7 +21,7 @@ from stageguide.core import encode
 from stageguide.core.csvimport import read_file, read_roster
 from stageguide.core.team import team_report
 
-from .quizpage import ENGINE_MS, QUIZ, vector_for_total
+from .quizpage import ENGINE_MS, QUIZ, page_requests, vector_for_total
 
 # Written around this repository's sample (its stages, groups and figures): skipped in a site
 # that has replaced it (tests/sitecontent.py); test_example_site.py drives any other model.
@@ -231,8 +231,7 @@ def test_a_team_link_opened_on_the_team_page_keeps_the_page(page: Page, server: 
     codes = [encode(QUIZ, vector_for_total(total)) for total in (30, 55, 80)]
     page.goto(server.url + "team/")
     path = urlsplit(page.url).path
-    refetched: list[str] = []
-    page.on("request", lambda r: refetched.append(r.url) if urlsplit(r.url).path == path else None)
+    refetched = page_requests(page, path)
     page.evaluate("document.querySelector('.sg-team').__sameNode = true")
     for count in (2, 3):
         page.goto(server.url + "team/#t=" + ",".join(codes[:count]))

@@ -40,14 +40,6 @@
     return null;
   }
 
-  // Replace the URL's fragment (none for null) without a history entry; returns the new URL.
-  function setFragment(fragment) {
-    const url = location.href.split("#")[0] + (fragment === null ? "" : `#${fragment}`);
-    history.replaceState(history.state, "", url);
-    shownHash = location.hash;
-    return url;
-  }
-
   // For the guard in fragment_guard.html, which keeps a history change into or out of a
   // component's own fragment away from Material's instant navigation, but only while the
   // theme is on that very page: the components mounted (each with its page and the fragments
@@ -62,6 +54,14 @@
     window.location$.subscribe((url) => {
       themePath = pathOf(url);
     });
+  }
+
+  // Replace the URL's fragment (none for null) without a history entry; returns the new URL.
+  function setFragment(fragment) {
+    const url = location.href.split("#")[0] + (fragment === null ? "" : `#${fragment}`);
+    history.replaceState(history.state, "", url);
+    shownHash = location.hash;
+    return url;
   }
 
   function ownsFragment() {

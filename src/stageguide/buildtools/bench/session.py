@@ -48,7 +48,7 @@ SW_READY_MS = 60_000
 
 @dataclass
 class Samples:
-    """Per-run figures by name, every run's submits, plus what only the first run records."""
+    """Per-run figures by name, every run's submits and engine requests, plus what only the first run records."""
 
     values: dict[str, list[float]] = field(default_factory=dict)
     submits: list[float] = field(default_factory=list)
@@ -197,7 +197,7 @@ class Session:
         """Figures 2, 3 and the quiz bytes of 5: a share link cold, then warm visits on the same profile
         (its service worker stopped in between, as it would be by a later visit).
 
-        The first run also measures the warm quiz page (bytes until engine ready) and figure 4.
+        Then the warm quiz page (bytes until engine ready) and figure 4, its submits, in every run.
         """
         context = self._profile()
         try:
