@@ -149,7 +149,7 @@ def test_zensical_build_and_the_step_render_the_markers_and_ship_hashed_assets(
         assert (zensical_site / "quiz" / settings["urls"][key]).resolve().is_file(), key
     assert (zensical_site / "quiz" / settings["urls"]["pyodide"] / "pyodide.asm.wasm.gz").is_file()
     assert re.search(r'<script src="\.\./assets/stageguide/quiz\.[0-9a-f]{10}\.js">', quiz)
-    assert re.search(r'<link rel="preload" as="script" href="\.\./assets/stageguide/engine\.', quiz)
+    assert re.search(r'<script async src="\.\./assets/stageguide/engine\.[0-9a-f]{10}\.js">', quiz)
     assert settings["sw"] and (zensical_site / "stageguide-sw.js").is_file()
     offline = json.loads(
         (zensical_site / "assets" / "stageguide" / "offline.json").read_text(encoding="utf-8")

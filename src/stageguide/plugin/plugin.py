@@ -76,11 +76,6 @@ class StageguidePlugin(BasePlugin[StageguideConfig]):  # type: ignore[no-untyped
             stage_urls[stage.page] = file.url
         return self.step.render_markers(html, page.url, page.file.dest_uri, stage_urls)
 
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
-        if not self.config.enabled or self.step is None:
-            return None
-        return self.step.add_preload(output, page.url)
-
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.step is None:
             return

@@ -61,7 +61,6 @@ def apply_to_built_site(config: SiteConfig, log: Callable[[str], None] = print) 
         text = path.read_text(encoding="utf-8")
         html = step.render_markers(text, url, dest, stage_urls) or text
         html = link_assets(html, url, step.stylesheets, step.scripts)
-        html = step.add_preload(html, url) or html
         html = html.replace(SOURCE_COMPONENT, "")
         if html != text:
             path.write_text(html, encoding="utf-8")

@@ -177,19 +177,6 @@ class SiteStep:
                 html = html.replace(marker, render(self.quiz, settings), 1).replace(marker, "")
         return html if found else None
 
-    def add_preload(self, output: str, page_url: str) -> str | None:
-        """Fetch engine.js from the first bytes of a page that starts the engine; None elsewhere."""
-        if page_url not in self.engine_pages:
-            return None
-        # The async copy in the form (templates) then runs as soon as it is parsed, and Pyodide starts that early.
-        hint = f'<link rel="preload" as="script" href="{relative_url(self.asset_paths["engine.js"], page_url)}">'
-        at = output.find("</title>")
-        return (
-            output
-            if at < 0
-            else output[: at + len("</title>")] + hint + output[at + len("</title>") :]
-        )
-
     # -- after the pages ----------------------------------------------------------
 
     def finish(self, site_dir: Path) -> None:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 # What the baseline worker reports about its own start (baseline-worker.mjs), in ms.
 BASELINE_PHASES = ("pyodide_mjs_and_wheel_ms", "load_pyodide_ms", "wheel_and_import_ms")
 SUBMITS = 20
-PAGE_VISITS_PER_RUN = 3  # guide and quiz page visits per run (figure 1), alternating
+PAGE_VISITS_PER_RUN = 5  # guide and quiz page visits per run (figure 1), in pairs
 SW_LOOK_MS = 8_000  # how long to look for a service worker once the engine is ready (engine.js waits ~2 s, then idle)
 SW_READY_MS = 60_000
 
@@ -102,11 +102,14 @@ class Session:
     def run_once(self, samples: Samples, first: bool) -> None:
         if first:
             self._static_page(samples, "home", self.pages.home_url)
-        # Figure 1 compares two page loads of about 100 ms that move by 20 ms from visit to
-        # visit; a second each, so each run takes several, alternating, for a steadier median.
-        for _ in range(PAGE_VISITS_PER_RUN):
-            self._static_page(samples, "stage", self.pages.guide_url)
-            self._quiz_page(samples)
+        # Figure 1 compares two page loads of 80-300 ms on localhost that move by a third from
+        # visit to visit (a fresh context's renderer and connections), on the same parse path up
+        # to the first statement: so several pairs a run, each pair in the other order from the
+        # last, lest the one that follows the heavier visit always pay for it.
+        for visit in range(PAGE_VISITS_PER_RUN):
+            pair = [self._guide_visit, self._quiz_page]
+            for measure in pair if visit % 2 == 0 else reversed(pair):
+                measure(samples)
         self._share_link(samples, first)
         self._baseline(samples, "baseline", self.baseline_url)
         self._baseline(samples, "bare_site_runtime", self.bare_site_url)
@@ -173,6 +176,9 @@ class Session:
             ]
         finally:
             context.close()
+
+    def _guide_visit(self, samples: Samples) -> None:
+        self._static_page(samples, "stage", self.pages.guide_url)
 
     def _quiz_page(self, samples: Samples) -> None:
         """Figure 1: the quiz page, cold, until quiz.js has mounted the form (the engine is not awaited)."""
