@@ -36,6 +36,7 @@ def machine(root: Path, chromium_version: str, load: list[float | None]) -> dict
         "python": platform.python_version(),
         "pyodide": pyodide,
         "commit": commit(root),
+        "uncommitted": uncommitted(root),
         "load_average_1min": {"start": load[0], "end": load[-1]},
     }
 
@@ -47,6 +48,20 @@ def commit(root: Path) -> str | None:
         return None
     done = subprocess.run([git, "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True)
     return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+def uncommitted(root: Path) -> bool | None:
+    """Whether tracked files differ from the commit: then the figures are not that commit's."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    done = subprocess.run(
+        [git, "status", "--porcelain", "--untracked-files=no"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    return bool(done.stdout.strip()) if done.returncode == 0 else None
 
 
 def _cpu_model() -> str:

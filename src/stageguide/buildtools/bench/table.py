@@ -36,7 +36,8 @@ def _header(report: dict[str, Any]) -> list[str]:
     lines = [
         f"stageguide bench: {report['runs']} run{'s' * (report['runs'] != 1)}, median [min-max]",
         f"machine: {m['cpus']} CPUs, {m['cpu_model']}; Chromium {m['chromium']}; "
-        f"Pyodide {m['pyodide']}; Python {m['python']}; commit {(m['commit'] or 'unknown')[:12]}",
+        f"Pyodide {m['pyodide']}; Python {m['python']}; commit {(m['commit'] or 'unknown')[:12]}"
+        + (" with uncommitted changes" if m.get("uncommitted") else ""),
     ]
     load = m["load_average_1min"]
     if load["start"] is not None and load["end"] is not None:
