@@ -75,7 +75,9 @@ def run_wheel(root: Path, args: list[str]) -> int:
 # on Chromium and Pyodide, so two workers on two CPUs take about a quarter less time than one
 # (measured on the two largest browser files: 240 s against 186 s). A file
 # stays on one worker, so its module fixtures (a built site, a browser) are made once.
-PARALLEL = ("-n", "auto", "--dist", "loadfile")
+# Files go out in the order tests/conftest.py gives them (the longest first), not xdist's
+# own (most tests first), which left the few-test, many-minute files for the end.
+PARALLEL = ("-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder")
 
 
 def run_test(root: Path, args: list[str]) -> int:
