@@ -43,25 +43,22 @@ def machine(root: Path, chromium_version: str, load: list[float | None]) -> dict
 
 def commit(root: Path) -> str | None:
     """The checked-out commit of root (None outside a git checkout)."""
-    git = shutil.which("git")
-    if git is None:
-        return None
-    done = subprocess.run([git, "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True)
-    return (done.stdout.strip() or None) if done.returncode == 0 else None
+    return _git(root, "rev-parse", "HEAD") or None
 
 
 def uncommitted(root: Path) -> bool | None:
     """Whether tracked files differ from the commit: then the figures are not that commit's."""
+    status = _git(root, "status", "--porcelain", "--untracked-files=no")
+    return None if status is None else bool(status)
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """git's output in root, stripped; None without git or when git fails (not a checkout)."""
     git = shutil.which("git")
     if git is None:
         return None
-    done = subprocess.run(
-        [git, "status", "--porcelain", "--untracked-files=no"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-    )
-    return bool(done.stdout.strip()) if done.returncode == 0 else None
+    done = subprocess.run([git, *args], cwd=root, capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def _cpu_model() -> str:
